@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ COOKIE = "lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line, background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.args.get("lang") in languages:
         return request.args["lang"]
     try:

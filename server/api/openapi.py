@@ -1,2 +1,251 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json. A test keeps it in step with the routes."""
+from __future__ import annotations
+
 from flask import Blueprint
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": {"$ref": "#/components/responses/Invalid"},
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+    "404": {"$ref": "#/components/responses/NotFound"},
+}
+CONFLICT = {"409": {"$ref": "#/components/responses/Conflict"}}
+NO_CONTENT = {"204": {"description": "Done; no body."}}
+
+
+def _id_param(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+MEETING_INPUT = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "maxLength": 300},
+        "organization": {"type": "string", "maxLength": 300, "description": "Organising body (cơ quan tổ chức)."},
+        "location": {"type": "string", "maxLength": 300},
+        "description": {"type": "string", "maxLength": 5000},
+        "starts_at": {"type": "string", "description": "ISO 8601; without an offset read as Asia/Ho_Chi_Minh time.",
+                      "example": "2026-12-01T08:00"},
+    },
+}
+ITEM_INPUT = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "maxLength": 500},
+        "presenter": {"type": "string", "maxLength": 300},
+        "planned_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 600},
+        "description": {"type": "string", "maxLength": 5000},
+    },
+}
+PARTICIPANT_INPUT = {
+    "type": "object",
+    "properties": {
+        "role": {"type": "string", "enum": ["secretary", "chair", "delegate", "observer"]},
+        "can_vote": {"type": "boolean", "description": "Only chairs and delegates can hold a vote."},
+        "site_id": {"type": ["integer", "null"]},
+    },
+}
+USER_INPUT = {
+    "type": "object",
+    "properties": {
+        "username": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{1,63}$"},
+        "full_name": {"type": "string"},
+        "position_title": {"type": "string"},
+        "email": {"type": ["string", "null"]},
+        "password": {"type": "string", "minLength": 8},
+        "is_admin": {"type": "boolean"},
+        "can_create_meetings": {"type": "boolean"},
+        "disabled": {"type": "boolean", "description": "Disabling ends every session of the account."},
+    },
+}
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Phòng họp không giấy — paperless meeting room API",
+        "version": "1.0.0",
+        "description": (
+            "Session-cookie API. Log in with POST /session; it returns `csrf_token`, which every later POST, PUT, PATCH "
+            "and DELETE must send in the `X-CSRFToken` header. Bodies are JSON (`Content-Type: application/json`). "
+            "Errors are `{\"error\": {\"code\", \"message\", \"field\"?}}`, the message in the request's language "
+            "(the account's or the `lang` cookie's choice, else `Accept-Language`, else Vietnamese). "
+            "A meeting the caller may not see answers 404, as if it did not exist."
+        ),
+    },
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "phonghop_session"},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+        },
+        "responses": {
+            name: _json(_ref("Error"), text)
+            for name, text in [("Invalid", "Invalid input; nothing was changed."), ("Unauthorized", "Not logged in."),
+                               ("Forbidden", "Logged in but not allowed."),
+                               ("NotFound", "Does not exist, or the caller may not see it."),
+                               ("Conflict", "Not possible in the current state; nothing was changed.")]
+        },
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string", "example": "not_found"},
+                               "message": {"type": "string", "example": "Không tìm thấy."},
+                               "field": {"type": "string"}}}}},
+            "User": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "username": {"type": "string"}, "full_name": {"type": "string"},
+                "position_title": {"type": "string"}}},
+            "UserDetail": {"allOf": [_ref("User"), {"type": "object", "properties": {
+                "email": {"type": ["string", "null"]}, "is_admin": {"type": "boolean"},
+                "can_create_meetings": {"type": "boolean"}, "disabled": {"type": "boolean"},
+                "language": {"type": ["string", "null"]}}}]},
+            "Session": {"type": "object", "properties": {
+                "user": {"oneOf": [_ref("UserDetail"), {"type": "null"}]}, "csrf_token": {"type": "string"}}},
+            "AgendaItem": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "number": {"type": "integer"}, "position": {"type": "integer"},
+                "title": {"type": "string"}, "presenter": {"type": "string"},
+                "planned_minutes": {"type": ["integer", "null"]}, "description": {"type": "string"}}},
+            "Site": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "Participant": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "user": _ref("User"),
+                "role": {"type": "string", "enum": ["secretary", "chair", "delegate", "observer"]},
+                "can_vote": {"type": "boolean"}, "site_id": {"type": ["integer", "null"]}}},
+            "MeetingSummary": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "title": {"type": "string"}, "organization": {"type": "string"},
+                "location": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
+                "status": {"type": "string", "enum": ["draft", "published", "in_progress", "closed"]},
+                "my_role": {"type": ["string", "null"]}}},
+            "Meeting": {"allOf": [_ref("MeetingSummary"), {"type": "object", "properties": {
+                "description": {"type": "string"},
+                "published_at": {"type": ["string", "null"], "format": "date-time"},
+                "started_at": {"type": ["string", "null"], "format": "date-time"},
+                "closed_at": {"type": ["string", "null"], "format": "date-time"},
+                "can_edit": {"type": "boolean"},
+                "sites": {"type": "array", "items": _ref("Site")},
+                "agenda_items": {"type": "array", "items": _ref("AgendaItem")},
+                "participants": {"type": "array", "items": _ref("Participant")}}}]},
+        },
+    },
+    "security": [{"session": [], "csrf": []}],
+    "paths": {
+        "/session": {
+            "get": {"summary": "Who is logged in, and a CSRF token", "security": [],
+                    "responses": {"200": _json(_ref("Session"))}},
+            "post": {"summary": "Log in (opens a session cookie)", "security": [],
+                     "requestBody": _body({"type": "object", "required": ["username", "password"], "properties": {
+                         "username": {"type": "string"}, "password": {"type": "string"}}}),
+                     "responses": {"201": _json(_ref("Session"), "Logged in"),
+                                   "401": {"$ref": "#/components/responses/Unauthorized"},
+                                   "403": {"$ref": "#/components/responses/Forbidden"},
+                                   "429": _json(_ref("Error"), "Locked after repeated failed logins")}},
+            "delete": {"summary": "Log out (ends the session on the server)", "responses": NO_CONTENT},
+        },
+        "/meetings": {
+            "get": {"summary": "Meetings the caller may see", "responses": {"200": _json(
+                {"type": "object", "properties": {"meetings": {"type": "array", "items": _ref("MeetingSummary")}}}),
+                "401": ERRORS["401"]}},
+            "post": {"summary": "Create a meeting (caller becomes its secretary)", "requestBody": _body(MEETING_INPUT),
+                     "responses": {"201": _json(_ref("Meeting"), "Created"), **ERRORS}},
+        },
+        "/meetings/{meeting_id}": {
+            "parameters": [_id_param("meeting_id")],
+            "get": {"summary": "A meeting with its agenda items, sites and participants",
+                    "responses": {"200": _json(_ref("Meeting")), **ERRORS}},
+            "patch": {"summary": "Change the meeting's details (secretary)", "requestBody": _body(MEETING_INPUT),
+                      "responses": {"200": _json(_ref("Meeting")), **ERRORS, **CONFLICT}},
+            "delete": {"summary": "Delete a draft meeting (secretary)", "responses": {**NO_CONTENT, **ERRORS,
+                                                                                       **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/status": {
+            "parameters": [_id_param("meeting_id")],
+            "put": {"summary": "Publish (secretary), back to draft (secretary), start or close (chair or secretary)",
+                    "requestBody": _body({"type": "object", "required": ["status"], "properties": {"status": {
+                        "type": "string", "enum": ["draft", "published", "in_progress", "closed"]}}}),
+                    "responses": {"200": _json(_ref("Meeting")), **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/agenda-items": {
+            "parameters": [_id_param("meeting_id")],
+            "post": {"summary": "Add an agenda item at the end", "requestBody": _body(ITEM_INPUT),
+                     "responses": {"201": _json(_ref("AgendaItem"), "Created"), **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/agenda-order": {
+            "parameters": [_id_param("meeting_id")],
+            "put": {"summary": "Reorder the agenda; every item id exactly once",
+                    "requestBody": _body({"type": "object", "required": ["item_ids"], "properties": {
+                        "item_ids": {"type": "array", "items": {"type": "integer"}}}}),
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "agenda_items": {"type": "array", "items": _ref("AgendaItem")}}}), **ERRORS, **CONFLICT}},
+        },
+        "/agenda-items/{item_id}": {
+            "parameters": [_id_param("item_id")],
+            "patch": {"summary": "Change an agenda item", "requestBody": _body(ITEM_INPUT),
+                      "responses": {"200": _json(_ref("AgendaItem")), **ERRORS, **CONFLICT}},
+            "delete": {"summary": "Remove an agenda item", "responses": {**NO_CONTENT, **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/sites": {
+            "parameters": [_id_param("meeting_id")],
+            "post": {"summary": "Add a site (điểm cầu)", "requestBody": _body({"type": "object", "required": ["name"],
+                                                                             "properties": {"name": {"type": "string"}}}),
+                     "responses": {"201": _json(_ref("Site"), "Created"), **ERRORS, **CONFLICT}},
+        },
+        "/sites/{site_id}": {
+            "parameters": [_id_param("site_id")],
+            "delete": {"summary": "Remove a site; its participants keep no site",
+                       "responses": {**NO_CONTENT, **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/participants": {
+            "parameters": [_id_param("meeting_id")],
+            "post": {"summary": "Invite a person with a role",
+                     "requestBody": _body({"allOf": [PARTICIPANT_INPUT, {"type": "object", "properties": {
+                         "user_id": {"type": "integer"}, "username": {"type": "string"}}}]}),
+                     "responses": {"201": _json(_ref("Participant"), "Invited"), **ERRORS, **CONFLICT}},
+        },
+        "/participants/{participant_id}": {
+            "parameters": [_id_param("participant_id")],
+            "patch": {"summary": "Change role, vote right or site", "requestBody": _body(PARTICIPANT_INPUT),
+                      "responses": {"200": _json(_ref("Participant")), **ERRORS, **CONFLICT}},
+            "delete": {"summary": "Uninvite", "responses": {**NO_CONTENT, **ERRORS, **CONFLICT}},
+        },
+        "/directory": {
+            "get": {"summary": "People a meeting organiser can invite",
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "users": {"type": "array", "items": _ref("User")}}}), **ERRORS}},
+        },
+        "/users": {
+            "get": {"summary": "All accounts (system administrator)", "responses": {"200": _json(
+                {"type": "object", "properties": {"users": {"type": "array", "items": _ref("UserDetail")}}}),
+                **ERRORS}},
+            "post": {"summary": "Create an account (system administrator)", "requestBody": _body(USER_INPUT),
+                     "responses": {"201": _json(_ref("UserDetail"), "Created"), **ERRORS, **CONFLICT}},
+        },
+        "/users/{user_id}": {
+            "parameters": [_id_param("user_id")],
+            "patch": {"summary": "Change an account, its password, or disable it (system administrator)",
+                      "requestBody": _body(USER_INPUT),
+                      "responses": {"200": _json(_ref("UserDetail")), **ERRORS}},
+        },
+        "/openapi.json": {
+            "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}},
+        },
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return SPEC
