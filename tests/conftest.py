@@ -50,6 +50,8 @@ def make_app(database_url: str, tmp_path, **overrides):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "LOGIN_DELAY_SECONDS": 0.0,
         "SERVER_NAME": None,
+        # Flask-SocketIO's test client cannot run over a message queue; tests that need Redis pass REDIS_URL.
+        "REDIS_URL": None,
     }
     config.update(overrides)
     return create_app(config)
