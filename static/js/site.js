@@ -1,0 +1,14 @@
+// Every page: forms marked data-confirm ask before they are sent (closing a meeting, deleting, removing).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || event.defaultPrevented) return;
+  if (!window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// Flash messages fade after a while, except errors.
+for (const flash of document.querySelectorAll(".flash:not(.flash-error)")) {
+  setTimeout(() => flash.classList.add("is-fading"), 6000);
+}
