@@ -26,10 +26,14 @@ function renumber() {
 }
 
 function arrange(ids) {
-  const byId = new Map(rows().map((row) => [Number(row.dataset.itemId), row]));
-  for (const id of ids) {
-    const row = byId.get(id);
-    if (row) list.appendChild(row);
+  if (!sameOrder(order(), ids)) {
+    const focused = list.contains(document.activeElement) ? document.activeElement : null;
+    const byId = new Map(rows().map((row) => [Number(row.dataset.itemId), row]));
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row) list.appendChild(row);
+    }
+    focused?.focus(); // moving a node drops the keyboard focus; give it back
   }
   renumber();
 }
