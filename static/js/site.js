@@ -12,3 +12,12 @@ document.addEventListener("submit", (event) => {
 for (const flash of document.querySelectorAll(".flash:not(.flash-error)")) {
   setTimeout(() => flash.classList.add("is-fading"), 6000);
 }
+
+// A page redrawn after a refused form: bring its error into view and put the cursor in the field it names.
+const firstError = document.querySelector("main .form-error:not([hidden])");
+if (firstError) {
+  const form = firstError.closest("form, li, section") ?? firstError;
+  const field = form.querySelector('[aria-invalid="true"]');
+  (field ?? firstError).scrollIntoView({ block: "center" });
+  field?.focus({ preventScroll: true });
+}
