@@ -27,6 +27,10 @@ def serve() -> None:
     backlog = int(os.environ.get("LISTEN_BACKLOG", "2048"))
     max_connections = int(os.environ.get("MAX_CONNECTIONS", "10000"))
     sock = eventlet.listen((host, port), backlog=backlog)
+    # Documents a crash left half-rendered are finished now, never left "processing".
+    from server.documents import jobs
+
+    jobs.resume_all(app)
     print(f"Phòng họp không giấy / Paperless meeting room: http://{host}:{port}/", flush=True)
     if os.environ.get("SHOW_DEMO_ACCOUNTS", "1") == "1":
         from server import demo

@@ -69,7 +69,15 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_DELAY_SECONDS": float(env.get("LOGIN_DELAY_SECONDS", "1.0")),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "6")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        # Documents: a per-file cap (the request cap is a little larger, so the answer can say which file).
+        "DOCUMENT_MAX_MB": int(env.get("MAX_UPLOAD_MB", "100")),
+        "MAX_CONTENT_LENGTH": (int(env.get("MAX_UPLOAD_MB", "100")) + 2) * 1024 * 1024,
+        "DOCUMENT_MAX_PAGES": int(env.get("DOCUMENT_MAX_PAGES", "2000")),
+        "DOCUMENT_MAX_SIDE_POINTS": 14400.0,  # the largest page PDF allows without UserUnit (200 inches)
+        "RENDER_WORKERS": int(env.get("RENDER_WORKERS") or (os.cpu_count() or 1)),
+        "RENDER_CHUNK_PAGES": int(env.get("RENDER_CHUNK_PAGES", "8")),
+        "RENDER_TIMEOUT_PER_PAGE": float(env.get("RENDER_TIMEOUT_PER_PAGE", "30")),
+        "RENDER_MEMORY_MB": int(env.get("RENDER_MEMORY_MB", "1024")),
     }
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}

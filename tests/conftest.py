@@ -52,6 +52,8 @@ def make_app(database_url: str, tmp_path, **overrides):
         "SERVER_NAME": None,
         # Flask-SocketIO's test client cannot run over a message queue; tests that need Redis pass REDIS_URL.
         "REDIS_URL": None,
+        # Background work (rendering) as real threads: nothing runs an eventlet hub inside pytest.
+        "SOCKETIO_ASYNC_MODE": "threading",
     }
     config.update(overrides)
     return create_app(config)

@@ -33,6 +33,7 @@ def meeting_json(meeting: Meeting, viewer) -> dict:
         "started_at": meeting.started_at.isoformat() if meeting.started_at else None,
         "closed_at": meeting.closed_at.isoformat() if meeting.closed_at else None,
         "can_edit": can_edit_meeting(viewer, meeting),
+        "allow_downloads": meeting.allow_downloads,
         "sites": [site_json(s) for s in meeting.sites],
         "agenda_items": [item_json(i) for i in meeting.items],
         "participants": [participant_json(p) for p in meeting.participants],

@@ -50,7 +50,8 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _editable(user: User, meeting_id: int) -> Meeting:
+def editable_meeting(user: User, meeting_id: int) -> Meeting:
+    """The meeting, if this user may change it (its secretary, until it is closed); else NotFound/Forbidden/Conflict."""
     meeting = get_meeting(user, meeting_id)
     if not can_edit_meeting(user, meeting):
         if meeting.status == "closed" and participation(user, meeting).role == "secretary":
@@ -63,7 +64,7 @@ def _item(user: User, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None:
         raise NotFound()
-    _editable(user, item.meeting_id)
+    editable_meeting(user, item.meeting_id)
     return item
 
 
@@ -89,6 +90,8 @@ def _meeting_fields(data: dict, *, partial: bool) -> dict:
         fields[name] = value if value is not None else ""
     if not partial or "starts_at" in data:
         fields["starts_at"] = v.datetime_value(data, "starts_at", _("Start time"), required=True)
+    if "allow_downloads" in data:
+        fields["allow_downloads"] = v.boolean(data, "allow_downloads")
     return fields
 
 
@@ -104,7 +107,7 @@ def create_meeting(user: User, data: dict) -> Meeting:
 
 
 def update_meeting(user: User, meeting_id: int, data: dict) -> Meeting:
-    meeting = _editable(user, meeting_id)
+    meeting = editable_meeting(user, meeting_id)
     for name, value in _meeting_fields(data, partial=True).items():
         setattr(meeting, name, value)
     _changed(meeting, "meeting")
@@ -112,7 +115,7 @@ def update_meeting(user: User, meeting_id: int, data: dict) -> Meeting:
 
 
 def delete_meeting(user: User, meeting_id: int) -> None:
-    meeting = _editable(user, meeting_id)
+    meeting = editable_meeting(user, meeting_id)
     if meeting.status != "draft":
         raise Conflict(_("Only a draft meeting can be deleted."), code="not_draft")
     db.session.delete(meeting)
@@ -171,7 +174,7 @@ def _item_fields(data: dict, *, partial: bool) -> dict:
 
 
 def add_item(user: User, meeting_id: int, data: dict) -> AgendaItem:
-    meeting = _editable(user, meeting_id)
+    meeting = editable_meeting(user, meeting_id)
     if len(meeting.items) >= 200:
         raise Invalid(_("An agenda can have at most 200 items."))
     item = AgendaItem(position=len(meeting.items), **_item_fields(data, partial=False))
@@ -200,7 +203,7 @@ def delete_item(user: User, item_id: int) -> Meeting:
 
 def reorder_items(user: User, meeting_id: int, item_ids) -> Meeting:
     """The agenda in a new order; item_ids must name every item exactly once."""
-    meeting = _editable(user, meeting_id)
+    meeting = editable_meeting(user, meeting_id)
     current = {item.id: item for item in meeting.items}
     if (not isinstance(item_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in item_ids)
             or sorted(item_ids) != sorted(current)):
@@ -226,7 +229,7 @@ def move_item(user: User, item_id: int, offset: int) -> Meeting:
 # ---- sites (điểm cầu) ----------------------------------------------------------------------------------------------
 
 def add_site(user: User, meeting_id: int, data: dict) -> Site:
-    meeting = _editable(user, meeting_id)
+    meeting = editable_meeting(user, meeting_id)
     name = v.text(data, "name", _("Site name"), required=True, max_len=200)
     if any(s.name.lower() == name.lower() for s in meeting.sites):
         raise Conflict(_("This meeting already has a site named %(name)s.", name=name), field="name")
@@ -240,7 +243,7 @@ def remove_site(user: User, site_id: int) -> Meeting:
     site = db.session.get(Site, site_id)
     if site is None:
         raise NotFound()
-    meeting = _editable(user, site.meeting_id)
+    meeting = editable_meeting(user, site.meeting_id)
     for p in meeting.participants:
         if p.site_id == site.id:
             p.site_id = None
@@ -272,7 +275,7 @@ def _normalise_vote_right(participant: Participant) -> None:
 
 
 def invite_participant(user: User, meeting_id: int, data: dict) -> Participant:
-    meeting = _editable(user, meeting_id)
+    meeting = editable_meeting(user, meeting_id)
     invitee = None
     user_id = v.integer(data, "user_id", _("Person"))
     if user_id is not None:
@@ -300,7 +303,7 @@ def _participant(user: User, participant_id: int) -> Participant:
     participant = db.session.get(Participant, participant_id)
     if participant is None:
         raise NotFound()
-    _editable(user, participant.meeting_id)
+    editable_meeting(user, participant.meeting_id)
     return participant
 
 

@@ -30,6 +30,8 @@ class Meeting(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether participants may download ordinary documents as the original file (confidential ones: never).
+    allow_downloads: Mapped[bool] = mapped_column(default=True)
 
     sites: Mapped[list["Site"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Site.position"
