@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-SYSTEM_PACKAGES := poppler-utils
+SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core
 TEST_SYSTEM_PACKAGES := chromium chromium-driver
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
