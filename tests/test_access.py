@@ -39,7 +39,7 @@ CASES = [
     # pages
     ("GET", "/meetings/{m}", None, _expect(200, 200, 200, 200, anonymous=302)),
     ("GET", "/", None, _expect(200, 200, 200, 200, stranger=200, anonymous=302)),
-    ("GET", "/admin/users", None, _expect(403, stranger=403, anonymous=302)),
+    ("GET", "/admin/users/", None, _expect(403, stranger=403, anonymous=302)),
 ]
 
 

@@ -39,6 +39,7 @@ MEETING_INPUT = {
         "organization": {"type": "string", "maxLength": 300, "description": "Organising body (cơ quan tổ chức)."},
         "location": {"type": "string", "maxLength": 300},
         "description": {"type": "string", "maxLength": 5000},
+        "allow_downloads": {"type": "boolean", "description": "Participants may download ordinary documents."},
         "starts_at": {"type": "string", "description": "ISO 8601; without an offset read as Asia/Ho_Chi_Minh time.",
                       "example": "2026-12-01T08:00"},
     },
@@ -124,6 +125,35 @@ SPEC = {
                 "id": {"type": "integer"}, "user": _ref("User"),
                 "role": {"type": "string", "enum": ["secretary", "chair", "delegate", "observer"]},
                 "can_vote": {"type": "boolean"}, "site_id": {"type": ["integer", "null"]}}},
+            "Page": {"type": "object", "properties": {
+                "number": {"type": "integer"}, "width_pt": {"type": "number"}, "height_pt": {"type": "number"},
+                "ready": {"type": "boolean", "description": "Its images exist (while rendering, some do not yet)."},
+                "thumb": {"type": "string", "description": "JPEG about 240 px wide."},
+                "view": {"type": "string", "description": "JPEG about 1,600 px wide."},
+                "hd": {"type": "string", "description": "JPEG twice as wide (within 17 MP), made on first request."}}},
+            "DocumentVersion": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "number": {"type": "integer"},
+                "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
+                "page_count": {"type": "integer"}, "pages_ready": {"type": "integer"},
+                "original_name": {"type": "string"}, "source_kind": {"type": "string", "enum": ["pdf", "image", "office"]},
+                "size_bytes": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                "error": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}}}]},
+                "pages": {"type": "array", "items": _ref("Page")}}},
+            "Document": {"type": "object", "description": "A document with its current version flattened in.",
+                         "properties": {
+                "id": {"type": "integer"}, "title": {"type": "string"}, "agenda_item_id": {"type": "integer"},
+                "meeting_id": {"type": "integer"},
+                "confidentiality": {"type": "string", "enum": ["none", "mat", "toi_mat", "tuyet_mat"]},
+                "confidentiality_label": {"type": "string"},
+                "downloadable": {"type": "boolean"}, "download_url": {"type": ["string", "null"]},
+                "version_id": {"type": "integer"}, "version_number": {"type": "integer"},
+                "versions": {"type": "array", "items": _ref("DocumentVersion")},
+                "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
+                "page_count": {"type": "integer"}, "pages_ready": {"type": "integer"},
+                "error": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}}}]},
+                "pages": {"type": "array", "items": _ref("Page"), "description": "Absent in lists."}}},
             "MeetingSummary": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "title": {"type": "string"}, "organization": {"type": "string"},
                 "location": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
@@ -134,7 +164,7 @@ SPEC = {
                 "published_at": {"type": ["string", "null"], "format": "date-time"},
                 "started_at": {"type": ["string", "null"], "format": "date-time"},
                 "closed_at": {"type": ["string", "null"], "format": "date-time"},
-                "can_edit": {"type": "boolean"},
+                "can_edit": {"type": "boolean"}, "allow_downloads": {"type": "boolean"},
                 "sites": {"type": "array", "items": _ref("Site")},
                 "agenda_items": {"type": "array", "items": _ref("AgendaItem")},
                 "participants": {"type": "array", "items": _ref("Participant")}}}]},
@@ -238,6 +268,92 @@ SPEC = {
             "patch": {"summary": "Change an account, its password, or disable it (system administrator)",
                       "requestBody": _body(USER_INPUT),
                       "responses": {"200": _json(_ref("UserDetail")), **ERRORS}},
+        },
+        "/meetings/{meeting_id}/documents": {
+            "parameters": [_id_param("meeting_id")],
+            "get": {"summary": "Every agenda item with its documents (without page lists)",
+                    "responses": {"200": _json({"type": "object", "properties": {"agenda_items": {
+                        "type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "integer"}, "number": {"type": "integer"}, "title": {"type": "string"},
+                            "documents": {"type": "array", "items": _ref("Document")}}}}}}), **ERRORS}},
+        },
+        "/agenda-items/{item_id}/documents": {
+            "parameters": [_id_param("item_id")],
+            "get": {"summary": "The documents of an agenda item",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "documents": {"type": "array", "items": _ref("Document")}}}), **ERRORS}},
+            "post": {"summary": "Upload a document (secretary). Checked at once; pages render in the background",
+                     "description": "PDF, JPEG or PNG (one page), or an Office file when LibreOffice is installed. "
+                                    "The type is read from the content. Refused files are not kept. Progress is "
+                                    "pushed over Socket.IO (`document_progress`) and visible in `pages_ready`.",
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "required": ["file"], "properties": {
+                             "file": {"type": "string", "format": "binary"}, "title": {"type": "string"},
+                             "confidentiality": {"type": "string", "enum": ["none", "mat", "toi_mat", "tuyet_mat"]}}}}}},
+                     "responses": {"202": _json(_ref("Document"), "Accepted; rendering"), **ERRORS, **CONFLICT,
+                                   "413": _json(_ref("Error"), "The file is too large")}},
+        },
+        "/documents/{document_id}": {
+            "parameters": [_id_param("document_id")],
+            "get": {"summary": "A document: status, progress and every page's image URLs",
+                    "responses": {"200": _json(_ref("Document")), **ERRORS}},
+            "patch": {"summary": "Change title or confidentiality (secretary)",
+                      "requestBody": _body({"type": "object", "properties": {
+                          "title": {"type": "string"},
+                          "confidentiality": {"type": "string", "enum": ["none", "mat", "toi_mat", "tuyet_mat"]}}}),
+                      "responses": {"200": _json(_ref("Document")), **ERRORS, **CONFLICT}},
+            "delete": {"summary": "Remove a document before the meeting starts (secretary)",
+                       "responses": {**NO_CONTENT, **ERRORS, **CONFLICT}},
+        },
+        "/documents/{document_id}/versions": {
+            "parameters": [_id_param("document_id")],
+            "post": {"summary": "Replace with a new version; the old one stays reachable",
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "required": ["file"], "properties": {
+                             "file": {"type": "string", "format": "binary"}}}}}},
+                     "responses": {"202": _json(_ref("Document"), "Accepted; rendering"), **ERRORS, **CONFLICT,
+                                   "413": _json(_ref("Error"), "The file is too large")}},
+        },
+        "/document-versions/{version_id}": {
+            "parameters": [_id_param("version_id")],
+            "get": {"summary": "One version (also an older one) with its pages",
+                    "responses": {"200": _json(_ref("DocumentVersion")), **ERRORS}},
+        },
+        "/document-versions/{version_id}/pages/{number}/{kind}": {
+            "parameters": [_id_param("version_id"), _id_param("number"),
+                           {"name": "kind", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["thumb", "view", "hd"]}}],
+            "get": {"summary": "A page image (JPEG). Checked for access on every request",
+                    "description": "Ordinary documents: `Cache-Control: private, max-age=31536000, immutable` with "
+                                   "an ETag. Confidential documents: watermarked with the viewer's name, the time and "
+                                   "the meeting, `Cache-Control: private, no-store`, and every view is logged.",
+                    "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {}}},
+                                  "304": {"description": "Not modified"}, **ERRORS, **CONFLICT}},
+        },
+        "/documents/{document_id}/file": {
+            "parameters": [_id_param("document_id"),
+                           {"name": "version_id", "in": "query", "schema": {"type": "integer"}}],
+            "get": {"summary": "Download as PDF; never for confidential documents, nor when the meeting forbids it",
+                    "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **ERRORS}},
+        },
+        "/documents/{document_id}/reading": {
+            "parameters": [_id_param("document_id")],
+            "put": {"summary": "The page the caller is reading (read tracking)",
+                    "requestBody": _body({"type": "object", "required": ["page"],
+                                          "properties": {"page": {"type": "integer", "minimum": 1}}}),
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "last_page": {"type": "integer"}, "max_page": {"type": "integer"}}}), **ERRORS}},
+        },
+        "/documents/{document_id}/readers": {
+            "parameters": [_id_param("document_id")],
+            "get": {"summary": "Who opened the document and how far they read (secretary, chair)",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "page_count": {"type": "integer"}, "readers": {"type": "array", "items": {
+                            "type": "object", "properties": {
+                                "user": _ref("User"), "role": {"type": "string"}, "opened": {"type": "boolean"},
+                                "first_opened_at": {"type": ["string", "null"]},
+                                "last_read_at": {"type": ["string", "null"]},
+                                "max_page": {"type": "integer"}, "percent": {"type": "integer"}}}}}}), **ERRORS}},
         },
         "/openapi.json": {
             "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}},
