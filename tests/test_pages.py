@@ -370,12 +370,14 @@ def test_non_admin_gets_403_on_account_pages(client, make_user):
     make_user("plain")
     client.login("plain")
     assert client.get("/admin/users/").status_code == 403
+    assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/users/new").status_code == 403
     assert client.post("/admin/users/new", data={"username": "x"}).status_code == 403
 
 
 def test_admin_creates_a_user(app, client, admin):
     assert 'id="user-table"' in html(client.get("/admin/users/"))
+    assert client.get("/admin/users").status_code == 200
     assert 'id="user-form"' in html(client.get("/admin/users/new"))
     response = client.post("/admin/users/new", data={
         "username": "canbo1", "full_name": "Cán Bộ Một", "position_title": "Chuyên viên", "email": "",

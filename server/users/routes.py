@@ -41,6 +41,7 @@ def _refuse_quietly(exc: AppError) -> None:
 
 
 @bp.get("/")
+@bp.get("", endpoint="index_no_slash")  # /admin/users as typed, without a redirect
 @login_required
 def index():
     return render_template("users/index.html", users=service.list_users(_me()))
