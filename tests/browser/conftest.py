@@ -3,15 +3,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import make_app
+from tests.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -20,12 +17,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -37,33 +28,12 @@ def live_server(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{folder / 'live.sqlite3'}"
-    app = make_app(url, folder)
+    app = make_app(url, folder, UPLOAD_FOLDER=str(folder / "uploads"))
     with app.app_context():
         upgrade()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "test-secret",
-           "UPLOAD_FOLDER": str(folder / "uploads"), "PORT": str(port), "HOST": "127.0.0.1",
-           "SHOW_DEMO_ACCOUNTS": "0", "LOGIN_DELAY_SECONDS": "0"}
-    env.pop("REDIS_URL", None)
-    log = open(folder / "server.log", "w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError((folder / "server.log").read_text())
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("server did not start: " + (folder / "server.log").read_text())
-    yield f"http://127.0.0.1:{port}", app
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    server = ServerProcess(folder, url).start()
+    yield server.url, app
+    server.stop()
 
 
 @pytest.fixture(scope="session")
