@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := chromium chromium-driver
+TEST_SYSTEM_PACKAGES := chromium chromium-driver libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 .PHONY: run test setup test-setup system-packages test-system-packages python-packages vendor translations migrate seed clean
@@ -65,7 +65,7 @@ static/vendor/.installed: package.json
 
 # ---- translations, schema, demo ------------------------------------------------------------------------------------
 translations: python-packages
-	@$(VENV)/bin/pybabel compile -q -f -d server/translations
+	@$(VENV)/bin/pybabel compile -f -d server/translations >/dev/null
 
 migrate: python-packages translations
 	@set -o pipefail; $(FLASK) db upgrade 2>&1 | { grep -v "^INFO" || true; }

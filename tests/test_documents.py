@@ -154,9 +154,9 @@ def test_scanned_image_becomes_a_one_page_document(secretary, meeting):
     assert body["page_count"] == 1 and body["status"] == "ready" and body["source_kind"] == "image"
 
 
-@pytest.mark.skipif(convert.soffice() is not None, reason="LibreOffice is installed here")
-def test_office_file_without_libreoffice_is_refused_saying_what_to_install(app, secretary, meeting):
+def test_office_file_without_libreoffice_is_refused_saying_what_to_install(app, secretary, meeting, monkeypatch):
     mid, _ = meeting
+    monkeypatch.setattr(convert, "soffice", lambda: None)  # as on a server without LibreOffice
     response = upload(secretary, _item(secretary, mid), pdfs.fake_docx(), name="to-trinh.docx")
     assert response.status_code == 400
     error = response.get_json()["error"]
@@ -284,3 +284,20 @@ def test_a_document_left_processing_is_resumed_at_start_up(app, secretary, meeti
     assert jobs.resume_all(app) == 1
     resumed = wait_ready(secretary, body["id"])
     assert resumed["status"] == "ready" and all(p["ready"] for p in resumed["pages"])
+
+
+@pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice is not installed (make test installs it as root)")
+def test_office_document_is_converted_with_libreoffice(app, secretary, meeting, tmp_path):
+    import subprocess
+    mid, _ = meeting
+    source = tmp_path / "to-trinh.html"
+    source.write_text("<html><body><h1>Tờ trình dự toán ngân sách</h1>" + "<p>Nội dung.</p>" * 20
+                      + "</body></html>", encoding="utf-8")
+    subprocess.run([convert.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    data = (tmp_path / "to-trinh.docx").read_bytes()
+    response = upload(secretary, _item(secretary, mid), data, name="to-trinh.docx")
+    assert response.status_code == 202, response.get_json()
+    body = wait_ready(secretary, response.get_json()["id"])
+    assert body["status"] == "ready" and body["source_kind"] == "office" and body["page_count"] >= 1
