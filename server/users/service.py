@@ -12,8 +12,8 @@ from server import validation as v
 from server.auth.service import normalise_username, revoke_all_sessions
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
-from server.models import User
-from server.permissions import can_manage_users
+from server.models import Participant, User
+from server.permissions import can_create_meeting, can_manage_users
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,11 @@ def list_users(actor: User | None, *, include_disabled: bool = True) -> list[Use
 
 
 def directory(actor: User) -> list[User]:
-    """Enabled accounts a secretary may invite; any logged-in organiser may list them."""
+    """Enabled accounts a secretary may invite: listed only to people who organise meetings (or are a secretary of one)."""
+    is_secretary = db.session.scalar(sa.select(Participant.id).where(
+        Participant.user_id == actor.id, Participant.role == "secretary").limit(1))
+    if not (can_create_meeting(actor) or is_secretary):
+        raise Forbidden()
     return list(db.session.scalars(sa.select(User).where(User.disabled.is_(False)).order_by(User.full_name)))
 
 

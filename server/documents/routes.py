@@ -1,0 +1,6 @@
+"""Document pages: the tablet viewer."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__)
