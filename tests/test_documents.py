@@ -301,3 +301,19 @@ def test_office_document_is_converted_with_libreoffice(app, secretary, meeting, 
     assert response.status_code == 202, response.get_json()
     body = wait_ready(secretary, response.get_json()["id"])
     assert body["status"] == "ready" and body["source_kind"] == "office" and body["page_count"] >= 1
+
+
+def test_rendering_past_its_time_limit_fails_clearly_instead_of_hanging(app, secretary, meeting):
+    mid, _ = meeting
+    app.config["RENDER_TIMEOUT_PER_PAGE"] = 0.001
+    body = wait_ready(secretary, upload(secretary, _item(secretary, mid), pdfs.agenda_pdf(3)).get_json()["id"])
+    assert body["status"] == "failed"
+    assert body["error"]["code"] == "render_failed" and "PDF" in body["error"]["message"]
+
+
+def test_poppler_runs_under_a_memory_cap(app, secretary, meeting):
+    mid, _ = meeting
+    app.config["RENDER_MEMORY_MB"] = 4  # too little for poppler even to start: refused, nothing kept
+    response = upload(secretary, _item(secretary, mid), pdfs.agenda_pdf(1))
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "pdf_unreadable"
+    _nothing_kept(app)
