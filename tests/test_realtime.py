@@ -54,3 +54,40 @@ def test_redis_message_queue_carries_events_between_processes(tmp_path, database
     message = listener.get_message(timeout=5)
     assert message is not None and b"meeting_changed" in message["data"]
     listener.close()
+
+
+def test_a_cross_site_origin_is_refused_on_a_real_server(tmp_path, make_user, database_url, _migrated):
+    """Against wsgi.py on a real port: the same login connects from the server's origin, not from another site."""
+    import requests
+    import socketio as sio_client
+    from flask_migrate import upgrade
+
+    from server.models import User
+    from tests.conftest import _HASH, PASSWORD, make_app
+    from tests.server_process import ServerProcess
+
+    url = f"sqlite:///{tmp_path / 'origin.sqlite3'}"
+    app = make_app(url, tmp_path)
+    with app.app_context():
+        from server.extensions import db
+        upgrade()
+        db.session.add(User(username="an", full_name="An", password_hash=_HASH))
+        db.session.commit()
+    server = ServerProcess(tmp_path, url).start()
+    try:
+        http = requests.Session()
+        assert http.post(f"{server.url}/api/v1/session", json={"username": "an", "password": PASSWORD}).ok
+        good = sio_client.Client(http_session=http)
+        # Long-polling, so that the Origin header sent is exactly the one given (the websocket library adds its own).
+        good.connect(server.url, transports=["polling"], headers={"Origin": server.url}, wait_timeout=5)
+        assert good.connected
+        good.disconnect()
+        evil = sio_client.Client(http_session=http)
+        with pytest.raises(sio_client.exceptions.ConnectionError):
+            evil.connect(server.url, transports=["polling"], headers={"Origin": "http://evil.example"},
+                         wait_timeout=5)
+        anonymous = sio_client.Client()
+        with pytest.raises(sio_client.exceptions.ConnectionError):
+            anonymous.connect(server.url, transports=["websocket"], wait_timeout=5)
+    finally:
+        server.stop()
