@@ -10,6 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from server.documents import service as documents_service
+from server.documents.serializers import document_json
 from server.errors import AppError, Forbidden, Invalid, NotFound
 from server.i18n import local_input
 from server.meetings import service
@@ -81,9 +83,12 @@ def _render_detail(meeting_id: int, form: dict | None = None, status: int = 200)
         invited = {p.user_id for p in meeting.participants}
         invitable = [u for u in users_service.directory(me) if u.id not in invited]
     actions = [s for s in service.TRANSITIONS[meeting.status] if can_set_status(me, meeting, s)]
+    # Each item's documents as the API shows them (status, pages, labels, translated failure message).
+    documents = {item.id: [document_json(d, me, pages=False) for d in documents_service.item_documents(me, item.id)]
+                 for item in meeting.items}
     return render_template(
         "meetings/detail.html", meeting=meeting, my_role=role_in(me, meeting), can_edit=editable,
-        status_actions=actions, invitable=invitable, roles=ROLES, form=form,
+        status_actions=actions, invitable=invitable, roles=ROLES, form=form, documents=documents,
     ), status
 
 
