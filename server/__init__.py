@@ -36,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     from server.auth import login as auth_login
     auth_login.init_app(app)
 
+    # Flask-SocketIO keeps options from an earlier init_app; a manager left by a previous app (tests build many)
+    # must not outlive it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         message_queue=app.config["REDIS_URL"],

@@ -79,8 +79,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RENDER_TIMEOUT_PER_PAGE": float(env.get("RENDER_TIMEOUT_PER_PAGE", "30")),
         "RENDER_MEMORY_MB": int(env.get("RENDER_MEMORY_MB", "1024")),
     }
-    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
     if overrides:
         cfg.update(overrides)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in (overrides or {}) and cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
     return cfg
