@@ -1,5 +1,9 @@
 """Entry point. eventlet must patch the standard library before anything else is imported."""
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # known; we run it on purpose
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
