@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from server.documents import service as documents
 from server.extensions import db
 from server.models import AgendaItem, Meeting, Participant, Site, User
 from server.models.types import utcnow
@@ -40,6 +42,13 @@ AGENDA = [
 ]
 ROLE_NAMES = {"admin": "administrator / quản trị", "secretary": "secretary / thư ký", "chair": "chair / chủ tọa",
               "delegate": "delegate / đại biểu", "observer": "observer / quan sát"}
+DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
+# agenda item position, file, title, confidentiality
+DOCUMENTS = [
+    (0, "bao-cao-kt-xh-thang-11.pdf", "Báo cáo số 245/BC-UBND tình hình KT-XH tháng 11", "none"),
+    (1, "to-trinh-du-toan-2027.pdf", "Tờ trình số 118/TTr-UBND dự toán ngân sách 2027", "none"),
+    (3, "de-an-sap-xep-thon.pdf", "Đề án số 07/ĐA-UBND sắp xếp thôn, tổ dân phố", "mat"),
+]
 SITES = ["Hội trường tầng 2, trụ sở UBND huyện", "Điểm cầu UBND xã An Bình", "Điểm cầu UBND thị trấn Bình Minh"]
 
 
@@ -67,6 +76,11 @@ def seed() -> bool:
         meeting.participants.append(Participant(user=users[username], role=role, can_vote=can_vote, site=site))
     db.session.add(meeting)
     db.session.commit()
+    # Through the real upload path; the server renders them at start-up if no one else has.
+    for position, filename, title, level in DOCUMENTS:
+        with open(DEMO_FILES / filename, "rb") as fh:
+            documents.upload_document(users["thuky"], meeting.items[position].id, fh, filename,
+                                      {"title": title, "confidentiality": level})
     return True
 
 

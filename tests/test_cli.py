@@ -51,3 +51,10 @@ def test_seed_demo_creates_the_meeting_once(app, client):
     client.login("pct1", "demo1234")
     meetings = client.get("/api/v1/meetings").get_json()["meetings"]
     assert [m["title"] for m in meetings] == ["Phiên họp thường kỳ tháng 11 năm 2026 của UBND huyện Bình Minh"]
+    # Its documents went through the real upload path and render.
+    items = client.get(f"/api/v1/meetings/{meetings[0]['id']}/documents").get_json()["agenda_items"]
+    documents = [d for item in items for d in item["documents"]]
+    assert len(documents) == 3 and [d["confidentiality"] for d in documents].count("mat") == 1
+    from tests.test_documents import wait_ready
+    for document in documents:
+        assert wait_ready(client, document["id"])["status"] == "ready"
