@@ -126,7 +126,11 @@ if (config?.live) {
       update(payload);
     }
   });
+  const agenda = document.getElementById("agenda");
+  socket.on("disconnect", () => agenda?.removeAttribute("data-live"));
+  socket.on("connect_error", (error) => agenda?.setAttribute("data-live-error", String(error?.message ?? error)));
   socket.on("connect", () => {
+    agenda?.setAttribute("data-live", "connected"); // for tests: progress now arrives live
     // Whatever happened while disconnected: bring every unfinished document up to date.
     for (const [id, doc] of latest) if (doc.status === "processing") refresh(id);
   });

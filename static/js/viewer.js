@@ -32,6 +32,7 @@ const pagesText = (n) => fill(n === 1 ? T.pages_one : T.pages_other, { num: n })
 
 let doc = config.document;
 let current = 0;
+let firstShown = false;
 
 function pageCount() {
   return doc.pages.length || doc.page_count || 0;
@@ -62,6 +63,7 @@ function show(n, { scroll = true } = {}) {
   }
   drawPage();
   markThumb();
+  firstShown = true;
   if (changed) {
     const url = new URL(window.location.href);
     url.searchParams.set("page", String(n));
@@ -155,7 +157,8 @@ function markThumb() {
   const box = strip.getBoundingClientRect();
   const r = el.getBoundingClientRect();
   if (r.left < box.left || r.right > box.right) {
-    strip.scrollBy({ left: r.left - box.left - (box.width - r.width) / 2, behavior: "smooth" });
+    // Smooth while turning pages; at once when the viewer opens on a page far down the strip.
+    strip.scrollBy({ left: r.left - box.left - (box.width - r.width) / 2, behavior: firstShown ? "smooth" : "auto" });
   }
 }
 
@@ -406,11 +409,18 @@ async function poll() {
       }
       if (!wasReady && pageInfo(current)?.ready) drawPage();
       showStatus();
+      const meta = document.querySelector(`.viewer-doc[data-document-id="${doc.id}"] .viewer-doc-meta`);
+      if (meta) meta.textContent = docMeta(doc);
     }
   } catch {
     // the room's Wi-Fi: try again on the next tick
   }
   if (doc.status === "processing") setTimeout(poll, 2000);
+}
+
+function docMeta(d) {
+  if (d.status === "ready") return pagesText(d.page_count);
+  return d.status === "failed" ? T.failed : fill(T.processing, { done: d.pages_ready, total: d.page_count });
 }
 
 // ---- the agenda at the side ---------------------------------------------------------------------------------------
@@ -473,9 +483,7 @@ async function loadAgenda() {
         name.textContent = other.title;
         const meta = document.createElement("span");
         meta.className = "viewer-doc-meta";
-        meta.textContent = ready ? pagesText(other.page_count)
-          : other.status === "failed" ? T.failed
-            : fill(T.processing, { done: other.pages_ready, total: other.page_count });
+        meta.textContent = docMeta(other);
         link.append(name, meta);
         if (other.confidentiality !== "none") {
           const badge = document.createElement("span");

@@ -67,9 +67,9 @@ def test_secretary_uploads_delegate_reads_secretary_sees_who_read(live_server, n
     secretary.goto(meeting_url)
     secretary.wait_for_selector("#agenda[data-documents-ready='true']")
     assert secretary.locator(f"#upload-zone-{item_id}").is_visible()
+    # The socket is connected first, so the progress arrives live rather than by polling.
+    secretary.wait_for_selector("#agenda[data-live='connected']")
     secretary.evaluate(RECORD_STATUSES)
-    # Let the socket connect first, so the progress arrives live rather than by polling.
-    secretary.wait_for_timeout(500)
     secretary.set_input_files(f"#upload-input-{item_id}", files=[
         {"name": "Bao_cao_KT-XH_2026.pdf", "mimeType": "application/pdf", "buffer": pdfs.agenda_pdf(30)}])
     row = secretary.locator(f"#upload-list-{item_id} .upload-row").first
@@ -79,8 +79,9 @@ def test_secretary_uploads_delegate_reads_secretary_sees_who_read(live_server, n
     statuses = secretary.evaluate("window.__statuses")
     assert statuses[-1] == "Sẵn sàng", statuses
     assert any(s.startswith("Đang tải lên") for s in statuses), statuses
-    progress = [s for s in statuses if re.fullmatch(r"Đang xử lý trang \d+/30", s)]
-    assert progress, statuses
+    progress = [int(m.group(1)) for s in statuses if (m := re.fullmatch(r"Đang xử lý trang (\d+)/30", s))]
+    assert any(0 < n < 30 for n in progress), statuses  # pages counted as they render, from the socket
+    assert progress == sorted(progress), statuses
     assert len(set(statuses)) >= 3, statuses  # uploading, rendering, ready: the text changed as it went
     document_id = int(row.get_attribute("data-document-id"))
     document_row = secretary.locator(f"#document-{document_id}")
