@@ -352,7 +352,12 @@ stage.addEventListener("wheel", (event) => {
   event.preventDefault();
   zoomAt(zoom.scale * Math.exp(-event.deltaY / 200), event.clientX, event.clientY);
 }, { passive: false });
-window.addEventListener("resize", () => resetZoom());
+// A new width re-lays the page out; a browser bar sliding in or out (height only) must not undo a zoom.
+let lastWidth = window.innerWidth;
+window.addEventListener("resize", () => {
+  if (window.innerWidth !== lastWidth) resetZoom();
+  lastWidth = window.innerWidth;
+});
 
 // ---- reading: how far this person got ------------------------------------------------------------------------------
 
