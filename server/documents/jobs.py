@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from server.documents import poppler, storage
+from server.documents.messages import error_message
 from server.documents.render import RenderError, Settings, render_pages
 from server.extensions import db, socketio
 from server.models import DocumentVersion, Participant
@@ -29,7 +30,9 @@ def progress_payload(version: DocumentVersion) -> dict:
     document = version.document
     return {"document_id": document.id, "version_id": version.id, "agenda_item_id": document.agenda_item_id,
             "status": version.status, "pages_ready": version.pages_ready, "page_count": version.page_count,
-            "error": ({"code": version.error_code, "message": version.error_message}
+            # In the server's default language: one event goes to several people; GET /documents/{id} answers in
+            # each reader's own.
+            "error": ({"code": version.error_code, "message": error_message(version.error_code)}
                       if version.status == "failed" else None)}
 
 
@@ -81,7 +84,7 @@ def run(app: Flask, version_id: int) -> None:
             version = db.session.get(DocumentVersion, version_id)
             version.status = "failed"
             version.error_code = code
-            version.error_message = "render"  # replaced by a translated message when served
+            version.error_message = str(exc)[:500]  # the technical detail, for the logs; people see error_code's text
             db.session.commit()
             announce(version)
             return
@@ -102,7 +105,7 @@ def resume_all(app: Flask) -> int:
             if not storage.blob_path(version.sha256).exists():
                 version.status = "failed"
                 version.error_code = "file_missing"
-                version.error_message = "file_missing"
+                version.error_message = f"missing {storage.blob_path(version.sha256)}"[:500]
                 db.session.commit()
                 continue
             start(app, version_id)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-from server.documents import service, storage
+from server.documents import storage
+from server.documents.messages import confidentiality_label, error_message
 from server.models import Document, DocumentVersion
 from server.permissions import role_in
 
@@ -19,7 +20,7 @@ def version_json(version: DocumentVersion, *, pages: bool = True) -> dict:
         "pages_ready": version.pages_ready, "original_name": version.original_name,
         "source_kind": version.source_kind, "size_bytes": version.size_bytes,
         "created_at": version.created_at.isoformat(),
-        "error": ({"code": version.error_code or "render_failed", "message": service.error_message(version.error_code)}
+        "error": ({"code": version.error_code or "render_failed", "message": error_message(version.error_code)}
                   if version.status == "failed" else None),
     }
     if pages:
@@ -40,7 +41,7 @@ def document_json(document: Document, viewer, *, pages: bool = True) -> dict:
     data = {
         "id": document.id, "title": document.title, "agenda_item_id": document.agenda_item_id,
         "meeting_id": meeting.id, "confidentiality": document.confidentiality,
-        "confidentiality_label": service.confidentiality_label(document.confidentiality),
+        "confidentiality_label": confidentiality_label(document.confidentiality),
         "downloadable": downloadable,
         "download_url": url_for("documents_api.download", document_id=document.id) if downloadable else None,
         "versions": [version_json(v, pages=False) for v in document.versions],

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from server import validation as v
 from server.documents import convert, jobs, storage, watermark
+from server.documents.messages import confidentiality_label
 from server.documents.inspect import inspect_pdf, sniff
 from server.documents.render import render_hd
 from server.errors import AppError, Conflict, Forbidden, Invalid, NotFound
@@ -32,22 +33,6 @@ PAGE_KINDS = ("thumb", "view", "hd")
 class TooLarge(AppError):
     status = 413
     code = "file_too_large"
-
-
-def confidentiality_label(level: str) -> str:
-    return {"none": _("Ordinary"), "mat": _("Confidential (Mật)"), "toi_mat": _("Secret (Tối mật)"),
-            "tuyet_mat": _("Top secret (Tuyệt mật)")}.get(level, level)
-
-
-def error_message(code: str | None) -> str:
-    return {
-        "render_failed": _("The pages could not be rendered. The PDF may be damaged: save it again as PDF and upload "
-                           "it again."),
-        "render_incomplete": _("Some pages could not be rendered. The PDF may be damaged: save it again as PDF and "
-                               "upload it again."),
-        "render_bad_size": _("Some pages could not be rendered at a readable size."),
-        "file_missing": _("The stored file is missing; upload the document again."),
-    }.get(code or "", _("The pages could not be rendered."))
 
 
 # ---- loading and access --------------------------------------------------------------------------------------------
@@ -298,7 +283,8 @@ def record_reading(user: User, document_id: int, page) -> DocumentRead:
 
 
 def reading_report(user: User, document_id: int) -> list[dict]:
-    """For the secretary and the chair: every participant, whether they opened the document and how far they read."""
+    """For the secretary and the chair: every participant but the secretaries, whether they opened the document and
+    how far they read."""
     document = get_document(user, document_id)
     meeting = _meeting_of(document)
     if role_in(user, meeting) not in ("secretary", "chair"):
@@ -307,6 +293,8 @@ def reading_report(user: User, document_id: int) -> list[dict]:
         sa.select(DocumentRead).where(DocumentRead.document_id == document.id))}
     rows = []
     for participant in meeting.participants:
+        if participant.role == "secretary":
+            continue
         read = reads.get(participant.user_id)
         rows.append({"participant": participant, "read": read})
     return rows

@@ -65,7 +65,7 @@ class DocumentVersion(db.Model):
     # Page sizes in points, "w,h;w,h;..." as pdfinfo reported them, so the viewer can lay out pages before they load.
     page_sizes: Mapped[str] = mapped_column(sa.Text, default="")
     error_code: Mapped[str | None] = mapped_column(sa.String(32))
-    error_message: Mapped[str | None] = mapped_column(sa.String(500))
+    error_message: Mapped[str | None] = mapped_column(sa.String(500))  # technical detail; people see error_code's text
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
