@@ -430,3 +430,14 @@ def test_error_page_is_a_page(client, make_user):
     assert response.status_code == 404
     page = html(response)
     assert 'id="error"' in page and 'data-status="404"' in page and "<html" in page
+
+
+def test_secretary_turns_document_downloads_off_and_on(client, make_meeting):
+    mid, _ = make_meeting(status="draft")
+    client.login("secretary")
+    form = {"title": "Họp", "organization": "UBND", "starts_at": "2026-12-01T08:00", "location": "", "description": ""}
+    assert 'id="meeting-allow-downloads"' in client.get(f"/meetings/{mid}/edit").get_data(as_text=True)
+    assert client.post(f"/meetings/{mid}/edit", data=form).status_code == 302  # box not ticked: off
+    assert client.get(f"/api/v1/meetings/{mid}").get_json()["allow_downloads"] is False
+    client.post(f"/meetings/{mid}/edit", data={**form, "allow_downloads": "1"})
+    assert client.get(f"/api/v1/meetings/{mid}").get_json()["allow_downloads"] is True

@@ -21,7 +21,7 @@ from server.users import service as users_service
 
 bp = Blueprint("meetings", __name__)
 
-MEETING_FIELDS = ("title", "organization", "location", "starts_at", "description")
+MEETING_FIELDS = ("title", "organization", "location", "starts_at", "description", "allow_downloads")
 ITEM_FIELDS = ("title", "presenter", "planned_minutes", "description")
 
 
@@ -114,11 +114,12 @@ def new():
         raise Forbidden(_("You are not allowed to create meetings."))
     if request.method == "GET":
         return _render_meeting_form()
+    data = _checkboxes(request.form.to_dict(), "allow_downloads")
     try:
-        meeting = service.create_meeting(_me(), request.form.to_dict())
+        meeting = service.create_meeting(_me(), data)
     except AppError as exc:
         _refuse_quietly(exc)
-        return _render_meeting_form(form=_form("meeting", exc), status=exc.status)
+        return _render_meeting_form(form=_form("meeting", exc, values=data), status=exc.status)
     flash(_("The meeting was created. Now add its agenda and invite the participants."), "success")
     return redirect(_detail_url(meeting.id))
 
@@ -131,12 +132,12 @@ def edit(meeting_id: int):
         raise Forbidden(_("Only the meeting's secretary can change it."))
     if request.method == "GET":
         return _render_meeting_form(meeting)
-    data = {name: request.form.get(name, "") for name in MEETING_FIELDS}
+    data = _checkboxes({name: request.form.get(name, "") for name in MEETING_FIELDS}, "allow_downloads")
     try:
         service.update_meeting(_me(), meeting_id, data)
     except AppError as exc:
         _refuse_quietly(exc)
-        return _render_meeting_form(meeting, form=_form("meeting", exc), status=exc.status)
+        return _render_meeting_form(meeting, form=_form("meeting", exc, values=data), status=exc.status)
     flash(_("The meeting was saved."), "success")
     return redirect(_detail_url(meeting_id))
 
