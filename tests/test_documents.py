@@ -190,8 +190,14 @@ def test_people_of_another_meeting_get_404_for_the_document_and_every_page(app, 
 
 
 def test_confidential_pages_carry_the_viewers_name_are_logged_and_never_downloaded(app, secretary, meeting,
-                                                                                   new_client):
+                                                                                   new_client, monkeypatch):
+    from datetime import datetime, timezone
+
+    from server.documents import storage, watermark
+    from server.models import DocumentVersion
     mid, ids = meeting
+    moment = datetime(2026, 11, 23, 2, 15, tzinfo=timezone.utc)
+    monkeypatch.setattr("server.documents.service.utcnow", lambda: moment)
     response = upload(secretary, _item(secretary, mid), pdfs.agenda_pdf(2), confidentiality="mat")
     body = wait_ready(secretary, response.get_json()["id"])
     assert body["confidentiality"] == "mat" and body["downloadable"] is False and body["download_url"] is None
@@ -209,6 +215,12 @@ def test_confidential_pages_carry_the_viewers_name_are_logged_and_never_download
     reds = sum(1 for r, g, b in band.getdata() if r > 150 and g < 80 and b < 80)
     assert reds > 200
     assert images["d1"].tobytes() != images["d2"].tobytes()
+    # Exactly the page stamped with D1's name, the time and the meeting (as the Vietnamese reader sees it).
+    with app.app_context():
+        version = db.session.get(DocumentVersion, body["version_id"])
+        expected = watermark.stamp(storage.page_path(version.sha256, 1, "view"), viewer="D1",
+                                   meeting="Phiên họp thường kỳ tháng 11", level="Mật", at=moment)
+    assert Image.open(io.BytesIO(expected)).convert("RGB").tobytes() == images["d1"].tobytes()
     with app.app_context():
         views = db.session.scalars(sa.select(PageView)).all()
         assert {(v.user_id, v.page, v.size) for v in views} == {(ids["d1"], 1, "view"), (ids["d2"], 1, "view")}
