@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from server.concurrency import off_the_event_loop
 from server.errors import Forbidden, TooManyRequests, Unauthorized
 from server.extensions import db
 from server.models import LoginSession, User
@@ -43,7 +44,7 @@ def log_in(username: str, password: str, *, remote_addr: str = "", user_agent: s
             _("Too many failed logins. This account is locked for %(minutes)d more minutes.", minutes=minutes),
             code="locked",
         )
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    ok = off_the_event_loop(check_password_hash, user.password_hash if user else _DUMMY_HASH, password or "")
     if not ok or user is None:
         delay = 0.0
         if user is not None:

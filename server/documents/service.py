@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from server import validation as v
+from server.concurrency import off_the_event_loop
 from server.documents import convert, jobs, storage, watermark
 from server.documents.messages import confidentiality_label
 from server.documents.inspect import inspect_pdf, sniff
@@ -232,8 +233,8 @@ def page_image(user: User, version_id: int, number: int, kind: str, *, remote_ad
     db.session.add(PageView(version_id=version.id, user_id=user.id, page=number, size=kind,
                             remote_addr=(remote_addr or "")[:64]))
     db.session.commit()
-    data = watermark.stamp(path, viewer=user.full_name, meeting=meeting.title,
-                           level=confidentiality_label(document.confidentiality), at=utcnow())
+    data = off_the_event_loop(watermark.stamp, path, viewer=user.full_name, meeting=meeting.title,
+                              level=confidentiality_label(document.confidentiality), at=utcnow())
     return PageImage(None, data, True, etag)
 
 
