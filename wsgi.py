@@ -17,6 +17,7 @@ if (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
     psycopg2_patcher.make_psycopg_green()
 
 from server import create_app  # noqa: E402
+from server.extensions import socketio  # noqa: E402
 
 app = create_app()
 
@@ -35,6 +36,12 @@ def serve() -> None:
     from server.documents import jobs
 
     jobs.resume_all(app)
+    # Marks this process alive; forgets sockets of processes that stopped (a crash or kill leaves their rows).
+    from server.realtime import connections
+
+    with app.app_context():
+        connections.heartbeat()
+    socketio.start_background_task(connections.keep_alive, app)
     print(f"Phòng họp không giấy / Paperless meeting room: http://{host}:{port}/", flush=True)
     if os.environ.get("SHOW_DEMO_ACCOUNTS", "1") == "1":
         from server import demo

@@ -154,6 +154,21 @@ SPEC = {
                 "error": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"}}}]},
                 "pages": {"type": "array", "items": _ref("Page"), "description": "Absent in lists."}}},
+            "RoomDelta": {"type": "object", "description": "One numbered change of the live room (docs/PROTOCOL.md)",
+                          "properties": {"meeting_id": {"type": "integer"}, "seq": {"type": "integer"},
+                                         "type": {"type": "string", "enum": ["item", "presentation", "attendance"]},
+                                         "data": {"type": "object"}}},
+            "RoomSnapshot": {"type": "object", "description": "The whole live state; fields in docs/PROTOCOL.md",
+                             "properties": {"meeting_id": {"type": "integer"}, "seq": {"type": "integer"},
+                                            "status": {"type": "string"}, "title": {"type": "string"},
+                                            "item": {"type": ["object", "null"]},
+                                            "presentation": {"type": "object"}, "attendance": {"type": "object"},
+                                            "me": {"type": ["object", "null"]},
+                                            "connected": {"type": "array", "items": {"type": "integer"}}}},
+            "WallLink": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "meeting_id": {"type": "integer"}, "created_at": {"type": "string"},
+                "revoked": {"type": "boolean"}, "token": {"type": "string", "description": "Only when made"},
+                "url": {"type": "string", "description": "Only when made: the page to open on the wall screen"}}},
             "MeetingSummary": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "title": {"type": "string"}, "organization": {"type": "string"},
                 "location": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
@@ -354,6 +369,47 @@ SPEC = {
                                 "first_opened_at": {"type": ["string", "null"]},
                                 "last_read_at": {"type": ["string", "null"]},
                                 "max_page": {"type": "integer"}, "percent": {"type": "integer"}}}}}}), **ERRORS}},
+        },
+        "/meetings/{meeting_id}/room": {
+            "parameters": [_id_param("meeting_id")],
+            "get": {"summary": "The live room's snapshot (as the socket's `join` returns it; see docs/PROTOCOL.md)",
+                    "responses": {"200": _json(_ref("RoomSnapshot")), **ERRORS}},
+        },
+        "/meetings/{meeting_id}/check-in": {
+            "parameters": [_id_param("meeting_id")],
+            "post": {"summary": "Check oneself in: in the room or online",
+                     "requestBody": _body({"type": "object", "required": ["status"], "properties": {
+                         "status": {"type": "string", "enum": ["present", "online"]}}}),
+                     "responses": {"200": _json(_ref("RoomDelta")), **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/attendance/{participant_id}": {
+            "parameters": [_id_param("meeting_id"), _id_param("participant_id")],
+            "put": {"summary": "Record a participant's attendance (secretary); absence needs a reason",
+                    "requestBody": _body({"type": "object", "required": ["status"], "properties": {
+                        "status": {"type": "string", "enum": ["present", "online", "absent"]},
+                        "reason": {"type": "string", "maxLength": 300}}}),
+                    "responses": {"200": _json(_ref("RoomDelta")), **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/quorum": {
+            "parameters": [_id_param("meeting_id")],
+            "put": {"summary": "The quorum rule (secretary): more than `quorum_percent` % of voting members",
+                    "requestBody": _body({"type": "object", "properties": {
+                        "quorum_percent": {"type": "integer", "minimum": 0, "maximum": 99},
+                        "online_counts": {"type": "boolean"}}}),
+                    "responses": {"200": _json(_ref("RoomDelta")), **ERRORS, **CONFLICT}},
+        },
+        "/meetings/{meeting_id}/wall-links": {
+            "parameters": [_id_param("meeting_id")],
+            "get": {"summary": "The wall screen links of a meeting (secretary)",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "wall_links": {"type": "array", "items": _ref("WallLink")}}}), **ERRORS}},
+            "post": {"summary": "Make a wall screen link (secretary); its token is shown only now",
+                     "responses": {"201": _json(_ref("WallLink"), "Created"), **ERRORS, **CONFLICT}},
+        },
+        "/wall-links/{token_id}": {
+            "parameters": [_id_param("token_id")],
+            "delete": {"summary": "Revoke a wall screen link; a screen using it is disconnected at once",
+                       "responses": {**NO_CONTENT, **ERRORS, **CONFLICT}},
         },
         "/openapi.json": {
             "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}},

@@ -18,6 +18,7 @@ from server.errors import Forbidden, TooManyRequests, Unauthorized
 from server.extensions import db
 from server.models import LoginSession, User
 from server.models.types import utcnow
+from server.realtime import connections
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def log_out(raw_session_id: str | None) -> None:
         row.revoked_at = utcnow()
         db.session.commit()
         log.info("user %s logged out", row.user.username)
+    connections.close_login_session(hash_session_id(raw_session_id))  # that login's live sockets end now
 
 
 def revoke_all_sessions(user: User) -> None:

@@ -17,6 +17,7 @@ from server.models import ROLES, AgendaItem, Meeting, Participant, Site, User
 from server.models.types import utcnow
 from server.permissions import (can_create_meeting, can_edit_meeting, can_set_status, can_view_meeting,
                                 participation)
+from server.realtime import connections
 from server.realtime.broadcast import publish
 
 log = logging.getLogger(__name__)
@@ -331,4 +332,5 @@ def remove_participant(user: User, participant_id: int) -> Meeting:
     meeting.participants.remove(participant)
     _changed(meeting, "participants")
     log.info("participant %s removed from meeting %s by %s", participant.user_id, meeting.id, user.username)
+    connections.close_user(participant.user_id, meeting.id)
     return meeting

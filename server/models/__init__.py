@@ -2,6 +2,8 @@
 from server.models.document import (CONFIDENTIALITY, Document, DocumentRead, DocumentVersion,  # noqa: F401
                                     PageView)
 from server.models.meeting import ROLES, STATUSES, AgendaItem, Meeting, Participant, Site
+from server.models.room import (ATTENDANCE, Attendance, RoomConnection, RoomState, ServerInstance,  # noqa: F401
+                                WallToken)
 from server.models.user import LoginSession, User
 
-__all__ = ["CONFIDENTIALITY", "Document", "DocumentRead", "DocumentVersion", "PageView", "AgendaItem", "LoginSession", "Meeting", "Participant", "ROLES", "STATUSES", "Site", "User"]
+__all__ = ["ATTENDANCE", "Attendance", "RoomConnection", "RoomState", "ServerInstance", "WallToken", "CONFIDENTIALITY", "Document", "DocumentRead", "DocumentVersion", "PageView", "AgendaItem", "LoginSession", "Meeting", "Participant", "ROLES", "STATUSES", "Site", "User"]

@@ -32,6 +32,10 @@ class Meeting(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Whether participants may download ordinary documents as the original file (confidential ones: never).
     allow_downloads: Mapped[bool] = mapped_column(default=True)
+    # Quorum: more than this percent of the voting members checked in (by default more than half).
+    quorum_percent: Mapped[int] = mapped_column(default=50)
+    # Whether members checked in online count for quorum (and, later, may vote).
+    online_counts: Mapped[bool] = mapped_column(default=True)
 
     sites: Mapped[list["Site"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Site.position"

@@ -12,6 +12,11 @@ def meeting_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
+def organisers_room(meeting_id: int) -> str:
+    """The chair's and secretaries' consoles: who is connected, and other things only they see."""
+    return f"meeting:{meeting_id}:organisers"
+
+
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 

@@ -1,16 +1,138 @@
-"""Socket.IO handlers. The live room (issue 4) builds on this: only logged-in users connect."""
+"""Socket.IO handlers: thin. Each checks who is asking, calls one service, and answers with an acknowledgement.
+The events, payloads and rules are in docs/PROTOCOL.md."""
 from __future__ import annotations
 
+from flask import request, session
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import SocketIO, join_room
+from flask_socketio import SocketIO, emit, join_room, leave_room
 
-from server.realtime.broadcast import user_room
+from server import validation as v
+from server.auth.service import hash_session_id
+from server.errors import Forbidden, Invalid, NotFound, Unauthorized
+from server.extensions import db
+from server.models import WallToken
+from server.permissions import role_in
+from server.realtime import connections, guard
+from server.realtime.broadcast import meeting_room, organisers_room, user_room
+from server.realtime.guard import guarded, ok
+from server.room import service as room
+
+
+def _user():
+    """The person behind this socket, checked on every event: a revoked login stops working at once."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    raise Unauthorized()
+
+
+def _meeting_id(payload: dict) -> int:
+    return v.integer(payload, "meeting_id", _("Meeting"), required=True, minimum=1)
+
+
+def _wall() -> WallToken | None:
+    token_id = session.get("wall_token_id")
+    token = db.session.get(WallToken, token_id) if token_id else None
+    return token if token is not None and token.revoked_at is None else None
 
 
 def register(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def _connect(auth=None):
-        if not current_user.is_authenticated:
+        if current_user.is_authenticated:
+            connections.register(request.sid, user_id=current_user.id,
+                                 login_session_id=hash_session_id(session.get("sid", "")), wall_token_id=None)
+            join_room(user_room(current_user.id))
+            return True
+        token = room.wall_token(auth.get("wall_token") if isinstance(auth, dict) else None)
+        if token is None:
             return False  # refused: the client sees connect_error
-        join_room(user_room(current_user.id))
+        session["wall_token_id"] = token.id
+        connections.register(request.sid, user_id=None, login_session_id=None, wall_token_id=token.id)
         return True
+
+    @socketio.on("disconnect")
+    def _disconnect(*_args):
+        guard.forget(request.sid)
+        connections.forget(request.sid)
+
+    @guarded(socketio, "join", rate=2, burst=10)
+    def _join(payload):
+        meeting_id = _meeting_id(payload)
+        wall = _wall()
+        if wall is not None:
+            if wall.meeting_id != meeting_id:
+                raise NotFound()
+            snapshot = room.room_snapshot(None, meeting_id)
+        else:
+            user = _user()
+            snapshot = room.room_snapshot(user, meeting_id, connected=None)
+            if role_in(user, room.get_meeting(user, meeting_id)) in ("chair", "secretary"):
+                join_room(organisers_room(meeting_id))
+        join_room(meeting_room(meeting_id))
+        connections.enter(request.sid, meeting_id)
+        if "connected" in snapshot:
+            snapshot["connected"] = connections.connected_users(meeting_id)
+        return ok(snapshot=snapshot)
+
+    @guarded(socketio, "sync", rate=2, burst=10)
+    def _sync(payload):
+        """A new snapshot, for a client that saw a gap in the sequence numbers."""
+        meeting_id = _meeting_id(payload)
+        wall = _wall()
+        if wall is not None:
+            if wall.meeting_id != meeting_id:
+                raise NotFound()
+            return ok(snapshot=room.room_snapshot(None, meeting_id))
+        snapshot = room.room_snapshot(_user(), meeting_id)
+        if "connected" in snapshot:
+            snapshot["connected"] = connections.connected_users(meeting_id)
+        return ok(snapshot=snapshot)
+
+    @guarded(socketio, "leave", rate=2, burst=10)
+    def _leave(payload):
+        meeting_id = _meeting_id(payload)
+        leave_room(meeting_room(meeting_id))
+        leave_room(organisers_room(meeting_id))
+        connections.enter(request.sid, None)
+
+    @guarded(socketio, "set_item", rate=5)
+    def _set_item(payload):
+        return ok(seq=room.set_current_item(_user(), _meeting_id(payload), payload.get("item_id"))["seq"])
+
+    @guarded(socketio, "set_presenter", rate=5)
+    def _set_presenter(payload):
+        return ok(seq=room.set_presenter(_user(), _meeting_id(payload), payload.get("user_id"))["seq"])
+
+    @guarded(socketio, "present", rate=20, burst=20)
+    def _present(payload):
+        return ok(seq=room.present(_user(), _meeting_id(payload), payload)["seq"])
+
+    @guarded(socketio, "stop_presenting", rate=5)
+    def _stop(payload):
+        return ok(seq=room.stop_presenting(_user(), _meeting_id(payload))["seq"])
+
+    @guarded(socketio, "check_in", rate=2, burst=5)
+    def _check_in(payload):
+        return ok(seq=room.check_in(_user(), _meeting_id(payload), payload.get("status"))["seq"])
+
+    @guarded(socketio, "set_attendance", rate=10, burst=20)
+    def _set_attendance(payload):
+        return ok(seq=room.set_attendance(_user(), _meeting_id(payload), payload)["seq"])
+
+    @guarded(socketio, "pointer", rate=30, burst=30)
+    def _pointer(payload):
+        """The presenter's laser pointer: passed on to the room, never stored."""
+        user = _user()
+        meeting_id = _meeting_id(payload)
+        meeting = room.get_meeting(user, meeting_id)
+        if not room.may_present(user, meeting, room.state_of(meeting_id)):
+            raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
+        x, y = payload.get("x"), payload.get("y")
+        visible = x is not None and y is not None
+        if visible and not all(isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 1
+                               for c in (x, y)):
+            raise Invalid(_("The pointer position must be between 0 and 1."), code="bad_pointer")
+        page = v.integer(payload, "page", _("Page"), minimum=1, maximum=100000)
+        emit("pointer", {"meeting_id": meeting_id, "x": x, "y": y, "page": page},
+             to=meeting_room(meeting_id), include_self=False)

@@ -14,6 +14,7 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.models import Participant, User
 from server.permissions import can_create_meeting, can_manage_users
+from server.realtime import connections
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ def update_user(actor: User | None, user_id: int, data: dict) -> User:
     db.session.commit()
     log.info("user %s changed (%s) by %s", user.username, ", ".join(sorted(changes)),
              actor.username if actor else "command line")
+    if "password_hash" in changes or changes.get("disabled"):
+        connections.close_user(user.id)
     return user
 
 

@@ -1,0 +1,244 @@
+"""The live room's state changes: agenda item in progress, who presents, what is shown, attendance, wall links.
+
+Each change raises the meeting's sequence number in the same transaction and, after the commit, is published as one
+`room` delta carrying that number (docs/PROTOCOL.md). Tablets apply deltas in order and ask for a snapshot on a gap."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from server import validation as v
+from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.extensions import db
+from server.meetings.service import editable_meeting, get_meeting  # noqa: F401 (used by the socket handlers)
+from server.models import ATTENDANCE, Attendance, Document, Meeting, Participant, RoomState, User, WallToken
+from server.models.types import utcnow
+from server.permissions import participation, role_in
+from server.realtime import connections
+from server.realtime.broadcast import publish
+from server.room import snapshot as snap
+
+log = logging.getLogger(__name__)
+LIVE_STATUSES = ("published", "in_progress")
+
+
+def state_of(meeting_id: int, *, lock: bool = False) -> RoomState:
+    """The meeting's state row (made on first use). lock: held until commit, so sequence numbers never repeat."""
+    query = sa.select(RoomState).where(RoomState.meeting_id == meeting_id)
+    if lock:
+        query = query.with_for_update()
+    state = db.session.scalar(query)
+    if state is None:
+        state = RoomState(meeting_id=meeting_id, seq=0)
+        db.session.add(state)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:  # made by someone else meanwhile
+            db.session.rollback()
+            state = db.session.scalar(query)
+    return state
+
+
+def _commit_delta(meeting: Meeting, state: RoomState, kind: str, data: dict) -> dict:
+    state.seq += 1
+    db.session.commit()
+    delta = {"meeting_id": meeting.id, "seq": state.seq, "type": kind, "data": data}
+    publish(meeting.id, "room", delta)
+    return delta
+
+
+def _live_meeting(user: User, meeting_id: int) -> Meeting:
+    meeting = get_meeting(user, meeting_id)
+    if meeting.status not in LIVE_STATUSES:
+        raise Conflict(_("This meeting is not open."), code="meeting_not_live")
+    return meeting
+
+
+def _require_runner(user: User, meeting: Meeting) -> None:
+    # Running the meeting is the chair's; the secretary may do it on the chair's behalf.
+    if role_in(user, meeting) not in ("chair", "secretary"):
+        raise Forbidden(_("Only the chair can do this."), code="not_chair")
+
+
+# ---- agenda and presenting -----------------------------------------------------------------------------------------
+
+def set_current_item(user: User, meeting_id: int, item_id) -> dict:
+    meeting = _live_meeting(user, meeting_id)
+    _require_runner(user, meeting)
+    item_id = v.integer({"item_id": item_id}, "item_id", _("Agenda item"))
+    if item_id is not None and item_id not in {i.id for i in meeting.items}:
+        raise Invalid(_("This agenda item is not part of the meeting."), field="item_id")
+    state = state_of(meeting.id, lock=True)
+    state.item_id = item_id
+    return _commit_delta(meeting, state, "item", {"item": snap.item(meeting, state)})
+
+
+def set_presenter(user: User, meeting_id: int, presenter_user_id) -> dict:
+    """The chair names who presents (None: the chair again). The named person may then present."""
+    meeting = _live_meeting(user, meeting_id)
+    _require_runner(user, meeting)
+    presenter_user_id = v.integer({"user_id": presenter_user_id}, "user_id", _("Presenter"))
+    if presenter_user_id is not None and presenter_user_id not in {p.user_id for p in meeting.participants}:
+        raise Invalid(_("The presenter must be a participant of the meeting."), field="user_id")
+    state = state_of(meeting.id, lock=True)
+    state.presenter_id = presenter_user_id
+    return _commit_delta(meeting, state, "presentation", snap.presentation(state))
+
+
+def may_present(user: User, meeting: Meeting, state: RoomState) -> bool:
+    role = role_in(user, meeting)
+    return role == "chair" or (role is not None and state.presenter_id == user.id)
+
+
+def present(user: User, meeting_id: int, data: dict) -> dict:
+    """Show a document page to the room: document, page, zoom and scroll (0..1 of the page)."""
+    meeting = _live_meeting(user, meeting_id)
+    state = state_of(meeting.id, lock=True)
+    if not may_present(user, meeting, state):
+        raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
+    document_id = v.integer(data, "document_id", _("Document"), required=True)
+    document = db.session.get(Document, document_id)
+    if document is None or document.agenda_item.meeting_id != meeting.id:
+        raise Invalid(_("This document is not part of the meeting."), field="document_id")
+    version = document.current
+    if "version_id" in data and data["version_id"] is not None:
+        version_id = v.integer(data, "version_id", _("Version"))
+        version = next((x for x in document.versions if x.id == version_id), None)
+        if version is None:
+            raise Invalid(_("This version does not belong to the document."), field="version_id")
+    page = v.integer(data, "page", _("Page"), required=True, minimum=1, maximum=max(1, version.page_count))
+    zoom = _number(data, "zoom", 1.0, 0.25, 8.0)
+    state.presenting = True
+    state.document_id, state.version_id, state.page = document.id, version.id, page
+    state.zoom, state.scroll_x, state.scroll_y = zoom, _number(data, "scroll_x", 0.0, 0, 1), _number(
+        data, "scroll_y", 0.0, 0, 1)
+    state.item_id = document.agenda_item_id  # presenting a document moves the meeting to its item: one delta says both
+    return _commit_delta(meeting, state, "presentation",
+                         {**snap.presentation(state), "item": snap.item(meeting, state)})
+
+
+def stop_presenting(user: User, meeting_id: int) -> dict:
+    meeting = _live_meeting(user, meeting_id)
+    state = state_of(meeting.id, lock=True)
+    if not (may_present(user, meeting, state) or role_in(user, meeting) == "secretary"):
+        raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
+    state.presenting = False
+    return _commit_delta(meeting, state, "presentation", snap.presentation(state))
+
+
+def _number(data: dict, field: str, default: float, lo: float, hi: float) -> float:
+    value = data.get(field, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise Invalid(_("%(label)s must be between %(lo)s and %(hi)s.", label=field, lo=lo, hi=hi), field=field)
+    return float(value)
+
+
+# ---- attendance ----------------------------------------------------------------------------------------------------
+
+def _set_attendance(actor: User, meeting: Meeting, participant: Participant, status: str, reason: str) -> dict:
+    row = db.session.scalar(sa.select(Attendance).where(Attendance.participant_id == participant.id))
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, participant_id=participant.id, status=status)
+        db.session.add(row)
+    row.status, row.reason, row.updated_by_id = status, reason, actor.id
+    row.updated_at = utcnow()
+    state = state_of(meeting.id, lock=True)
+    db.session.flush()
+    delta = _commit_delta(meeting, state, "attendance", snap.attendance(meeting))
+    log.info("attendance in meeting %s: %s is %s (by %s)", meeting.id, participant.user_id, status, actor.username)
+    return delta
+
+
+def check_in(user: User, meeting_id: int, status: str) -> dict:
+    """A participant checks themself in: in the room (present) or online."""
+    meeting = _live_meeting(user, meeting_id)
+    participant = participation(user, meeting)
+    if participant.role == "secretary":
+        raise Invalid(_("The secretary does not check in."), code="secretary")
+    status = v.choice({"status": status}, "status", _("Attendance"), ("present", "online"))
+    return _set_attendance(user, meeting, participant, status, "")
+
+
+def set_attendance(user: User, meeting_id: int, data: dict) -> dict:
+    """The secretary records anyone's attendance; an absence needs its reason."""
+    meeting = _live_meeting(user, meeting_id)
+    if role_in(user, meeting) != "secretary":
+        raise Forbidden(_("Only the secretary can record other people's attendance."))
+    participant_id = v.integer(data, "participant_id", _("Participant"), required=True)
+    participant = next((p for p in meeting.participants if p.id == participant_id), None)
+    if participant is None or participant.role == "secretary":
+        raise Invalid(_("This person is not a member of the meeting."), field="participant_id")
+    status = v.choice(data, "status", _("Attendance"), ATTENDANCE)
+    reason = v.text(data, "reason", _("Reason"), max_len=300) or ""
+    if status == "absent" and not reason:
+        raise Invalid(_("Give the reason for the absence."), field="reason")
+    return _set_attendance(user, meeting, participant, status, reason if status == "absent" else "")
+
+
+def set_quorum_rule(user: User, meeting_id: int, data: dict) -> dict:
+    meeting = editable_meeting(user, meeting_id)
+    if "quorum_percent" in data:
+        meeting.quorum_percent = v.integer(data, "quorum_percent", _("Quorum"), required=True, minimum=0,
+                                           maximum=99)
+    if "online_counts" in data:
+        meeting.online_counts = v.boolean(data, "online_counts")
+    state = state_of(meeting.id, lock=True)
+    return _commit_delta(meeting, state, "attendance", snap.attendance(meeting))
+
+
+# ---- snapshot ------------------------------------------------------------------------------------------------------
+
+def room_snapshot(user: User | None, meeting_id: int, *, connected: list[int] | None = None) -> dict:
+    meeting = db.session.get(Meeting, meeting_id) if user is None else get_meeting(user, meeting_id)
+    if meeting is None:
+        raise NotFound()
+    state = state_of(meeting.id)
+    db.session.commit()  # keeps the state row if it was just made
+    return snap.snapshot(meeting, state, user, connected=connected)
+
+
+# ---- wall screen links ---------------------------------------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_wall_token(user: User, meeting_id: int) -> tuple[WallToken, str]:
+    meeting = editable_meeting(user, meeting_id)
+    raw = secrets.token_urlsafe(24)
+    token = WallToken(meeting_id=meeting.id, token_hash=_hash(raw), created_by_id=user.id)
+    db.session.add(token)
+    db.session.commit()
+    log.info("wall screen link %s created for meeting %s by %s", token.id, meeting.id, user.username)
+    return token, raw
+
+
+def revoke_wall_token(user: User, token_id: int) -> WallToken:
+    token = db.session.get(WallToken, token_id)
+    if token is None:
+        raise NotFound()
+    editable_meeting(user, token.meeting_id)
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.commit()
+    connections.close_wall_token(token.id)  # the wall screen goes dark at once
+    return token
+
+
+def wall_tokens(user: User, meeting_id: int) -> list[WallToken]:
+    meeting = editable_meeting(user, meeting_id)
+    return list(db.session.scalars(sa.select(WallToken).where(WallToken.meeting_id == meeting.id)
+                                   .order_by(WallToken.id)))
+
+
+def wall_token(raw: str | None) -> WallToken | None:
+    """The live link for this token, or None (unknown, revoked, or its meeting closed)."""
+    if not raw or not isinstance(raw, str) or len(raw) > 100:
+        return None
+    token = db.session.scalar(sa.select(WallToken).where(WallToken.token_hash == _hash(raw)))
+    if token is None or token.revoked_at is not None:
+        return None
+    return token

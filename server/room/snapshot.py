@@ -1,0 +1,75 @@
+"""The one picture of a meeting's live state that a tablet, a console or the wall screen needs on (re)joining."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models import Attendance, Document, Meeting, Participant, RoomState, User
+from server.permissions import role_in
+
+
+def attendance(meeting: Meeting) -> dict:
+    """Who is checked in, counts per site, and quorum: more than quorum_percent of the voting members checked in."""
+    rows = {a.participant_id: a for a in db.session.scalars(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    counted = ("present", "online") if meeting.online_counts else ("present",)
+    people, counts = [], {"present": 0, "online": 0, "absent": 0, "unknown": 0}
+    sites = {s.id: {"site_id": s.id, "name": s.name, "present": 0, "online": 0, "absent": 0, "unknown": 0}
+             for s in meeting.sites}
+    voting_total = voting_in = 0
+    for p in meeting.participants:
+        if p.role == "secretary":
+            continue  # the secretary serves the meeting; not a member of it
+        row = rows.get(p.id)
+        status = row.status if row else "unknown"
+        counts[status] += 1
+        if p.site_id in sites:
+            sites[p.site_id][status] += 1
+        if p.can_vote:
+            voting_total += 1
+            voting_in += status in counted
+        people.append({"participant_id": p.id, "user_id": p.user_id, "full_name": p.user.full_name,
+                       "role": p.role, "can_vote": p.can_vote, "site_id": p.site_id, "status": status,
+                       "reason": row.reason if row else ""})
+    required = voting_total * meeting.quorum_percent // 100 + 1 if voting_total else 0
+    return {"counts": counts, "by_site": list(sites.values()), "participants": people,
+            "quorum": {"voting_members": voting_total, "checked_in": voting_in, "required": required,
+                       "percent": meeting.quorum_percent, "online_counts": meeting.online_counts,
+                       "reached": voting_total > 0 and voting_in >= required}}
+
+
+def presentation(state: RoomState) -> dict:
+    presenter = db.session.get(User, state.presenter_id) if state.presenter_id else None
+    document = db.session.get(Document, state.document_id) if state.document_id else None
+    return {
+        "presenting": state.presenting,
+        "presenter": {"user_id": presenter.id, "full_name": presenter.full_name} if presenter else None,
+        "document_id": state.document_id, "version_id": state.version_id,
+        "title": document.title if document else None,
+        "page": state.page, "zoom": state.zoom, "scroll_x": state.scroll_x, "scroll_y": state.scroll_y,
+    }
+
+
+def item(meeting: Meeting, state: RoomState) -> dict | None:
+    current = next((i for i in meeting.items if i.id == state.item_id), None)
+    return {"id": current.id, "number": current.number, "title": current.title} if current else None
+
+
+def snapshot(meeting: Meeting, state: RoomState, viewer: User | None, *, connected: list[int] | None = None) -> dict:
+    """viewer None is the wall screen."""
+    data = {
+        "meeting_id": meeting.id, "seq": state.seq, "status": meeting.status, "title": meeting.title,
+        "item": item(meeting, state), "presentation": presentation(state), "attendance": attendance(meeting),
+        "me": None,
+    }
+    if viewer is not None:
+        participant = db.session.scalar(sa.select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == viewer.id))
+        role = role_in(viewer, meeting)
+        data["me"] = {"user_id": viewer.id, "participant_id": participant.id if participant else None,
+                      "role": role, "can_vote": bool(participant and participant.can_vote),
+                      "may_present": role == "chair" or state.presenter_id == viewer.id,
+                      "may_run": role in ("chair", "secretary")}
+        if role in ("chair", "secretary"):
+            data["connected"] = connected or []
+    return data
