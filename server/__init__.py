@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
 
     from server.api.openapi import bp as openapi_bp
+    from server.annotations.api import bp as annotations_api_bp
     from server.auth.api import bp as auth_api_bp
     from server.auth.routes import bp as auth_bp
     from server.documents.api import bp as documents_api_bp
@@ -64,7 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from server.users.routes import bp as users_bp
 
     for blueprint in (auth_bp, auth_api_bp, meetings_bp, meetings_api_bp, users_bp, users_api_bp, documents_api_bp,
-                      documents_bp, room_api_bp, room_bp, openapi_bp):
+                      documents_bp, room_api_bp, room_bp, annotations_api_bp, openapi_bp):
         app.register_blueprint(blueprint)
 
     from server.realtime import events

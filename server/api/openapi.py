@@ -154,6 +154,23 @@ SPEC = {
                 "error": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"}}}]},
                 "pages": {"type": "array", "items": _ref("Page"), "description": "Absent in lists."}}},
+            "AnnotationInput": {"type": "object", "required": ["version_id", "page", "kind"], "properties": {
+                "version_id": {"type": "integer"}, "page": {"type": "integer", "minimum": 1},
+                "kind": {"type": "string", "enum": ["ink", "highlight", "note"]},
+                "points": {"type": "array", "maxItems": 5000, "description": "ink, highlight: [x, y] or "
+                           "[x, y, pressure], each 0..1 (fractions of the page)",
+                           "items": {"type": "array", "items": {"type": "number"}}},
+                "width": {"type": "number", "minimum": 0.0005, "maximum": 0.1,
+                          "description": "stroke width as a fraction of the page width"},
+                "x": {"type": "number"}, "y": {"type": "number"},
+                "text": {"type": "string", "maxLength": 2000, "description": "note"},
+                "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+                "shared": {"type": "boolean", "default": False}}},
+            "Annotation": {"allOf": [_ref("AnnotationInput"), {"type": "object", "properties": {
+                "id": {"type": "string"}, "meeting_id": {"type": "integer"}, "document_id": {"type": "integer"},
+                "deleted": {"type": "boolean"}, "updated_at": {"type": "string"},
+                "author": {"type": "object", "properties": {"user_id": {"type": "integer"},
+                                                            "full_name": {"type": "string"}}}}}]},
             "RoomDelta": {"type": "object", "description": "One numbered change of the live room (docs/PROTOCOL.md)",
                           "properties": {"meeting_id": {"type": "integer"}, "seq": {"type": "integer"},
                                          "type": {"type": "string", "enum": ["item", "presentation", "attendance"]},
@@ -410,6 +427,45 @@ SPEC = {
             "parameters": [_id_param("token_id")],
             "delete": {"summary": "Revoke a wall screen link; a screen using it is disconnected at once",
                        "responses": {**NO_CONTENT, **ERRORS, **CONFLICT}},
+        },
+        "/document-versions/{version_id}/annotations": {
+            "parameters": [_id_param("version_id")],
+            "get": {"summary": "One's own annotations and everyone's shared ones on a version",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "annotations": {"type": "array", "items": _ref("Annotation")}}}), **ERRORS}},
+        },
+        "/annotations/{annotation_id}": {
+            "parameters": [{"name": "annotation_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "format": "uuid"},
+                            "description": "Made by the client, so a resend is saved once"}],
+            "put": {"summary": "Save (create or change) one's own annotation; saving a deleted one brings it back",
+                    "requestBody": _body(_ref("AnnotationInput")),
+                    "responses": {"200": _json(_ref("Annotation")), **ERRORS}},
+            "delete": {"summary": "Delete one's own annotation (kept for undo)",
+                       "responses": {**NO_CONTENT, **ERRORS}},
+        },
+        "/annotations/{annotation_id}/shared": {
+            "parameters": [{"name": "annotation_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "format": "uuid"}}],
+            "put": {"summary": "Share with the meeting, or make private again",
+                    "requestBody": _body({"type": "object", "required": ["shared"],
+                                          "properties": {"shared": {"type": "boolean"}}}),
+                    "responses": {"200": _json(_ref("Annotation")), **ERRORS}},
+        },
+        "/documents/{document_id}/annotations/shared": {
+            "parameters": [_id_param("document_id")],
+            "put": {"summary": "Share all of one's annotations on a document at once, or make them all private",
+                    "requestBody": _body({"type": "object", "required": ["shared"],
+                                          "properties": {"shared": {"type": "boolean"}}}),
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "changed": {"type": "integer"}}}), **ERRORS}},
+        },
+        "/documents/{document_id}/annotated-copy": {
+            "parameters": [_id_param("document_id")],
+            "get": {"summary": "My annotated copy: the document's pages with my own notes drawn on them (PDF); "
+                               "not for confidential documents",
+                    "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **ERRORS,
+                                  **CONFLICT}},
         },
         "/openapi.json": {
             "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}},

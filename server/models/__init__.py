@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from server.models.annotation import ANNOTATION_KINDS, Annotation  # noqa: F401
 from server.models.document import (CONFIDENTIALITY, Document, DocumentRead, DocumentVersion,  # noqa: F401
                                     PageView)
 from server.models.meeting import ROLES, STATUSES, AgendaItem, Meeting, Participant, Site
@@ -6,4 +7,4 @@ from server.models.room import (ATTENDANCE, Attendance, RoomConnection, RoomStat
                                 WallToken)
 from server.models.user import LoginSession, User
 
-__all__ = ["ATTENDANCE", "Attendance", "RoomConnection", "RoomState", "ServerInstance", "WallToken", "CONFIDENTIALITY", "Document", "DocumentRead", "DocumentVersion", "PageView", "AgendaItem", "LoginSession", "Meeting", "Participant", "ROLES", "STATUSES", "Site", "User"]
+__all__ = ["ANNOTATION_KINDS", "Annotation", "ATTENDANCE", "Attendance", "RoomConnection", "RoomState", "ServerInstance", "WallToken", "CONFIDENTIALITY", "Document", "DocumentRead", "DocumentVersion", "PageView", "AgendaItem", "LoginSession", "Meeting", "Participant", "ROLES", "STATUSES", "Site", "User"]

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from server import validation as v
+from server.annotations import service as annotations
 from server.auth.service import hash_session_id
 from server.errors import Forbidden, Invalid, NotFound, Unauthorized
 from server.extensions import db
@@ -119,6 +120,24 @@ def register(socketio: SocketIO) -> None:
     @guarded(socketio, "set_attendance", rate=10, burst=20)
     def _set_attendance(payload):
         return ok(seq=room.set_attendance(_user(), _meeting_id(payload), payload)["seq"])
+
+    # ---- annotations (the same services as /api/v1/annotations) ----------------------------------------------------
+
+    @guarded(socketio, "annotation_save", rate=20, burst=40)
+    def _annotation_save(payload):
+        return ok(annotation=annotations.annotation_json(annotations.save_annotation(_user(), payload)))
+
+    @guarded(socketio, "annotation_delete", rate=20, burst=40)
+    def _annotation_delete(payload):
+        annotations.delete_annotation(_user(), payload.get("id"))
+
+    @guarded(socketio, "annotation_share", rate=10, burst=20)
+    def _annotation_share(payload):
+        if payload.get("id") is not None:
+            annotations.share_annotation(_user(), payload["id"], payload.get("shared"))
+            return ok(changed=1)
+        document_id = v.integer(payload, "document_id", _("Document"), required=True)
+        return ok(changed=annotations.share_all(_user(), document_id, payload.get("shared")))
 
     @guarded(socketio, "pointer", rate=30, burst=30)
     def _pointer(payload):
