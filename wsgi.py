@@ -36,6 +36,10 @@ def serve() -> None:
     from server.documents import jobs
 
     jobs.resume_all(app)
+    # Open votes with a countdown close on time even after a restart.
+    from server.votes import service as votes
+
+    votes.resume_countdowns(app)
     # Marks this process alive; forgets sockets of processes that stopped (a crash or kill leaves their rows).
     from server.realtime import connections
 

@@ -60,12 +60,14 @@ def create_app(config: dict | None = None) -> Flask:
     from server.meetings.api import bp as meetings_api_bp
     from server.meetings.routes import bp as meetings_bp
     from server.room.api import bp as room_api_bp
+    from server.votes.api import bp as votes_api_bp
     from server.room.routes import bp as room_bp
     from server.users.api import bp as users_api_bp
     from server.users.routes import bp as users_bp
 
     for blueprint in (auth_bp, auth_api_bp, meetings_bp, meetings_api_bp, users_bp, users_api_bp, documents_api_bp,
-                      documents_bp, room_api_bp, room_bp, annotations_api_bp, openapi_bp):
+                      documents_bp, room_api_bp, room_bp, annotations_api_bp,
+                      votes_api_bp, openapi_bp):
         app.register_blueprint(blueprint)
 
     from server.realtime import events

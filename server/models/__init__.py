@@ -6,5 +6,8 @@ from server.models.meeting import ROLES, STATUSES, AgendaItem, Meeting, Particip
 from server.models.room import (ATTENDANCE, Attendance, RoomConnection, RoomState, ServerInstance,  # noqa: F401
                                 WallToken)
 from server.models.user import LoginSession, User
+from server.models.vote import (MAJORITY_RULES, VOTE_KINDS, VOTE_STATUSES, Vote, VoteEligibility,  # noqa: F401
+                                VoteEvent, VoteOption, VoteReceipt, VoteTally)
 
-__all__ = ["ANNOTATION_KINDS", "Annotation", "ATTENDANCE", "Attendance", "RoomConnection", "RoomState", "ServerInstance", "WallToken", "CONFIDENTIALITY", "Document", "DocumentRead", "DocumentVersion", "PageView", "AgendaItem", "LoginSession", "Meeting", "Participant", "ROLES", "STATUSES", "Site", "User"]
+__all__ = ["MAJORITY_RULES", "VOTE_KINDS", "VOTE_STATUSES", "Vote", "VoteEligibility", "VoteEvent", "VoteOption",
+           "VoteReceipt", "VoteTally", "ANNOTATION_KINDS", "Annotation", "ATTENDANCE", "Attendance", "RoomConnection", "RoomState", "ServerInstance", "WallToken", "CONFIDENTIALITY", "Document", "DocumentRead", "DocumentVersion", "PageView", "AgendaItem", "LoginSession", "Meeting", "Participant", "ROLES", "STATUSES", "Site", "User"]

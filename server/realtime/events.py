@@ -18,6 +18,8 @@ from server.realtime import connections, guard
 from server.realtime.broadcast import meeting_room, organisers_room, user_room
 from server.realtime.guard import guarded, ok
 from server.room import service as room
+from server.votes import service as votes
+from server.votes.serializers import vote_json_for
 
 
 def _user():
@@ -138,6 +140,38 @@ def register(socketio: SocketIO) -> None:
             return ok(changed=1)
         document_id = v.integer(payload, "document_id", _("Document"), required=True)
         return ok(changed=annotations.share_all(_user(), document_id, payload.get("shared")))
+
+    # ---- votes (the same services as /api/v1/votes) ------------------------------------------------------------------
+
+    def _vote_id(payload):
+        return v.integer(payload, "vote_id", _("Vote"), required=True, minimum=1)
+
+    @guarded(socketio, "vote_create", rate=2, burst=5)
+    def _vote_create(payload):
+        vote = votes.create_vote(_user(), _meeting_id(payload), payload)
+        return ok(vote=vote_json_for(_user(), vote))
+
+    @guarded(socketio, "vote_open", rate=2, burst=5)
+    def _vote_open(payload):
+        return ok(vote=vote_json_for(_user(), votes.open_vote(_user(), _vote_id(payload))))
+
+    @guarded(socketio, "vote_cast", rate=5, burst=10)
+    def _vote_cast(payload):
+        """Acknowledged only after the ballot is committed; a resend of the same ballot_id is acknowledged again."""
+        vote, receipt, new = votes.cast_ballot(_user(), _vote_id(payload), payload)
+        return ok(vote_id=vote.id, ballot_id=receipt.ballot_id, counted=True, duplicate=not new)
+
+    @guarded(socketio, "vote_close", rate=2, burst=5)
+    def _vote_close(payload):
+        return ok(vote=vote_json_for(_user(), votes.close_vote(_user(), _vote_id(payload))))
+
+    @guarded(socketio, "vote_publish", rate=2, burst=5)
+    def _vote_publish(payload):
+        return ok(vote=vote_json_for(_user(), votes.publish_vote(_user(), _vote_id(payload))))
+
+    @guarded(socketio, "vote_cancel", rate=2, burst=5)
+    def _vote_cancel(payload):
+        return ok(vote=vote_json_for(_user(), votes.cancel_vote(_user(), _vote_id(payload), payload.get("reason"))))
 
     @guarded(socketio, "pointer", rate=30, burst=30)
     def _pointer(payload):

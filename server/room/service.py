@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from server import validation as v
+from server.documents import storage
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.meetings.service import editable_meeting, get_meeting  # noqa: F401 (used by the socket handlers)
-from server.models import ATTENDANCE, Attendance, Document, Meeting, Participant, RoomState, User, WallToken
+from server.models import (ATTENDANCE, Attendance, Document, DocumentVersion, Meeting, Participant, RoomState, User,
+                           WallToken)
 from server.models.types import utcnow
 from server.permissions import participation, role_in
 from server.realtime import connections
@@ -43,7 +45,7 @@ def state_of(meeting_id: int, *, lock: bool = False) -> RoomState:
     return state
 
 
-def _commit_delta(meeting: Meeting, state: RoomState, kind: str, data: dict) -> dict:
+def commit_delta(meeting: Meeting, state: RoomState, kind: str, data: dict) -> dict:
     state.seq += 1
     db.session.commit()
     delta = {"meeting_id": meeting.id, "seq": state.seq, "type": kind, "data": data}
@@ -74,7 +76,7 @@ def set_current_item(user: User, meeting_id: int, item_id) -> dict:
         raise Invalid(_("This agenda item is not part of the meeting."), field="item_id")
     state = state_of(meeting.id, lock=True)
     state.item_id = item_id
-    return _commit_delta(meeting, state, "item", {"item": snap.item(meeting, state)})
+    return commit_delta(meeting, state, "item", {"item": snap.item(meeting, state)})
 
 
 def set_presenter(user: User, meeting_id: int, presenter_user_id) -> dict:
@@ -86,7 +88,7 @@ def set_presenter(user: User, meeting_id: int, presenter_user_id) -> dict:
         raise Invalid(_("The presenter must be a participant of the meeting."), field="user_id")
     state = state_of(meeting.id, lock=True)
     state.presenter_id = presenter_user_id
-    return _commit_delta(meeting, state, "presentation", snap.presentation(state))
+    return commit_delta(meeting, state, "presentation", snap.presentation(state))
 
 
 def may_present(user: User, meeting: Meeting, state: RoomState) -> bool:
@@ -117,7 +119,7 @@ def present(user: User, meeting_id: int, data: dict) -> dict:
     state.zoom, state.scroll_x, state.scroll_y = zoom, _number(data, "scroll_x", 0.0, 0, 1), _number(
         data, "scroll_y", 0.0, 0, 1)
     state.item_id = document.agenda_item_id  # presenting a document moves the meeting to its item: one delta says both
-    return _commit_delta(meeting, state, "presentation",
+    return commit_delta(meeting, state, "presentation",
                          {**snap.presentation(state), "item": snap.item(meeting, state)})
 
 
@@ -127,7 +129,7 @@ def stop_presenting(user: User, meeting_id: int) -> dict:
     if not (may_present(user, meeting, state) or role_in(user, meeting) == "secretary"):
         raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
     state.presenting = False
-    return _commit_delta(meeting, state, "presentation", snap.presentation(state))
+    return commit_delta(meeting, state, "presentation", snap.presentation(state))
 
 
 def _number(data: dict, field: str, default: float, lo: float, hi: float) -> float:
@@ -148,7 +150,7 @@ def _set_attendance(actor: User, meeting: Meeting, participant: Participant, sta
     row.updated_at = utcnow()
     state = state_of(meeting.id, lock=True)
     db.session.flush()
-    delta = _commit_delta(meeting, state, "attendance", snap.attendance(meeting))
+    delta = commit_delta(meeting, state, "attendance", snap.attendance(meeting))
     log.info("attendance in meeting %s: %s is %s (by %s)", meeting.id, participant.user_id, status, actor.username)
     return delta
 
@@ -187,7 +189,7 @@ def set_quorum_rule(user: User, meeting_id: int, data: dict) -> dict:
     if "online_counts" in data:
         meeting.online_counts = v.boolean(data, "online_counts")
     state = state_of(meeting.id, lock=True)
-    return _commit_delta(meeting, state, "attendance", snap.attendance(meeting))
+    return commit_delta(meeting, state, "attendance", snap.attendance(meeting))
 
 
 # ---- snapshot ------------------------------------------------------------------------------------------------------
@@ -242,3 +244,21 @@ def wall_token(raw: str | None) -> WallToken | None:
     if token is None or token.revoked_at is not None:
         return None
     return token
+
+
+def wall_page(raw: str | None, version_id: int, number: int):
+    """The `view` image of a page the wall screen may show: a page of the version being presented in its meeting.
+    NotFound for anything else; Forbidden (code confidential) for a confidential document, which never reaches a wall."""
+    token = wall_token(raw)
+    version = db.session.get(DocumentVersion, version_id) if token is not None else None
+    if version is None or version.document.agenda_item.meeting_id != token.meeting_id:
+        raise NotFound()
+    state = state_of(token.meeting_id)
+    if not state.presenting or state.version_id != version.id or not 1 <= number <= version.page_count:
+        raise NotFound()
+    if version.document.is_confidential:
+        raise Forbidden(_("Confidential document — not shown on the meeting-room screen."), code="confidential")
+    path = storage.page_path(version.sha256, number, "view")
+    if not path.exists():
+        raise NotFound(_("This page is not ready yet."), code="page_not_ready")
+    return path

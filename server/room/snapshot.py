@@ -4,8 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import Attendance, Document, Meeting, Participant, RoomState, User
+from server.models import Attendance, Document, Meeting, Participant, RoomState, User, Vote
 from server.permissions import role_in
+from server.votes.serializers import vote_json
 
 
 def attendance(meeting: Meeting) -> dict:
@@ -55,13 +56,23 @@ def item(meeting: Meeting, state: RoomState) -> dict | None:
     return {"id": current.id, "number": current.number, "title": current.title} if current else None
 
 
+def current_vote(meeting: Meeting) -> Vote | None:
+    """The vote the room is busy with: the open one, else the latest closed, announced or cancelled one."""
+    return db.session.scalar(sa.select(Vote).where(Vote.meeting_id == meeting.id, Vote.status != "draft")
+                             .order_by((Vote.status == "open").desc(), Vote.opened_at.desc(), Vote.id.desc()).limit(1))
+
+
 def snapshot(meeting: Meeting, state: RoomState, viewer: User | None, *, connected: list[int] | None = None) -> dict:
     """viewer None is the wall screen."""
     data = {
         "meeting_id": meeting.id, "seq": state.seq, "status": meeting.status, "title": meeting.title,
         "item": item(meeting, state), "presentation": presentation(state), "attendance": attendance(meeting),
-        "me": None,
+        "me": None, "vote": None,
     }
+    current = current_vote(meeting)
+    role = role_in(viewer, meeting) if viewer is not None else None
+    if current is not None:
+        data["vote"] = vote_json(current, role=role, me=viewer)
     if viewer is not None:
         participant = db.session.scalar(sa.select(Participant).where(
             Participant.meeting_id == meeting.id, Participant.user_id == viewer.id))
