@@ -3,6 +3,10 @@
 // page box turn pages; pinch, double-tap or +/− zoom with a CSS transform, and past 1.3× the sharper `hd` image is
 // swapped in. While the document is still rendering it is polled every 2 s and pages appear as they become ready.
 // Every page shown is reported (debounced) to PUT /reading; the address keeps ?page=n.
+// While the meeting is open the viewer joins the live room (room.js): it follows the presenter by default, and the
+// chair or the named presenter can present from it (see "the live room" below).
+
+import { connectRoom, throttle } from "./room.js";
 
 const config = JSON.parse(document.getElementById("viewer-config").textContent);
 const T = config.strings;
@@ -64,6 +68,7 @@ function show(n, { scroll = true } = {}) {
   drawPage();
   markThumb();
   firstShown = true;
+  if (changed) localMove("page");
   if (changed) {
     const url = new URL(window.location.href);
     url.searchParams.set("page", String(n));
@@ -214,6 +219,7 @@ function applyZoom() {
   zoomOutButton.disabled = !zoomed;
   zoomInButton.disabled = zoom.scale >= MAX_ZOOM - 0.01;
   if (current) drawPage();
+  if (!layoutOnly) localMove("zoom");
 }
 
 function resetZoom() {
@@ -354,8 +360,13 @@ stage.addEventListener("wheel", (event) => {
 }, { passive: false });
 // A new width re-lays the page out; a browser bar sliding in or out (height only) must not undo a zoom.
 let lastWidth = window.innerWidth;
+let layoutOnly = false; // a zoom reset by a new window width is not the reader's doing
 window.addEventListener("resize", () => {
-  if (window.innerWidth !== lastWidth) resetZoom();
+  if (window.innerWidth !== lastWidth) {
+    layoutOnly = true;
+    resetZoom();
+    layoutOnly = false;
+  }
   lastWidth = window.innerWidth;
 });
 
@@ -519,6 +530,294 @@ async function loadAgenda() {
   }
 }
 
+// ---- the live room: follow the presenter, or present ----------------------------------------------------------------
+// Following (the default): a presented page is opened here (another document: navigate to it), with its zoom and
+// scroll. Turning a page or zooming by hand stops following; the banner offers one tap back to the presenter's place.
+// Presenting (the chair or the named presenter, "Present" on): every page turn is sent at once, zoom and scroll at
+// most 5 a second; in pointer mode pressing and dragging on the page moves a red dot on every screen (20 a second).
+
+const live = config.room; // null: the meeting is not open
+const R = live?.strings ?? {};
+const followToggle = $("follow-toggle");
+const presentToggle = $("present-toggle");
+const pointerToggle = $("pointer-toggle");
+const banner = $("follow-banner");
+const bannerText = $("follow-banner-text");
+const roomMessage = $("room-message");
+const dot = $("pointer-dot");
+const presentingKey = live ? `room-presenting-${live.meeting_id}` : "";
+const PRESENT_EVERY_MS = 200;
+const POINTER_EVERY_MS = 50;
+
+let room = null;
+let following = true;
+let presenting = false; // this tablet shows the room what it shows
+let pointerMode = false;
+let pointing = false;
+let autoPresentTried = false;
+let leaving = false;
+let remote = false; // the page or zoom is being changed by the follow code, not by the reader
+
+function quietly(fn) {
+  const was = remote;
+  remote = true;
+  try {
+    fn();
+  } finally {
+    remote = was;
+  }
+}
+
+function presentation() {
+  return room?.state?.presentation ?? null;
+}
+
+function mayPresent(state = room?.state) {
+  const me = state?.me;
+  return Boolean(me && (me.role === "chair" || state.presentation?.presenter?.user_id === me.user_id));
+}
+
+const round = (value, places) => Math.round(value * 10 ** places) / 10 ** places;
+const clamp01 = (value) => Math.max(0, Math.min(1, Number.isFinite(value) ? value : 0));
+
+// Where this screen is in the page: zoom, and the page point (0..1) at the top left of what is visible.
+function place() {
+  const box = stage.getBoundingClientRect();
+  const rect = pageBox.getBoundingClientRect();
+  return { zoom: round(zoom.scale, 2), scroll_x: round(clamp01((box.left - rect.left) / rect.width), 3),
+           scroll_y: round(clamp01((box.top - rect.top) / rect.height), 3) };
+}
+
+function applyPlace(p) {
+  const scale = Math.max(1, Math.min(MAX_ZOOM, Number(p.zoom) || 1));
+  const box = stage.getBoundingClientRect();
+  if (scale <= 1.001) {
+    resetZoom();
+    const rect = pageBox.getBoundingClientRect();
+    stage.scrollTop += rect.top + clamp01(p.scroll_y) * rect.height - box.top;
+    return;
+  }
+  const rect = pageBox.getBoundingClientRect();
+  const originX = rect.left - zoom.x;
+  const originY = rect.top - zoom.y;
+  zoom.scale = scale;
+  zoom.x = box.left - originX - clamp01(p.scroll_x) * pageBox.offsetWidth * scale;
+  zoom.y = box.top - originY - clamp01(p.scroll_y) * pageBox.offsetHeight * scale;
+  clampPan();
+  applyZoom();
+}
+
+// Open the presenter's document, page and place.
+function goTo(p) {
+  if (!p?.presenting || !p.document_id || leaving) return;
+  if (p.document_id !== doc.id) {
+    leaving = true;
+    window.location.assign(`${config.viewer_base}${p.document_id}?page=${p.page}`);
+    return;
+  }
+  quietly(() => {
+    show(p.page, { scroll: false });
+    applyPlace(p);
+  });
+}
+
+// Called after every page turn, zoom or pan on this screen.
+function localMove(kind) {
+  if (kind === "page") hidePointer();
+  if (remote || !room?.state) return;
+  if (presenting) {
+    sendPresent(kind === "page");
+    return;
+  }
+  if (following && presentation()?.presenting && kind !== "scroll") {
+    following = false;
+    render();
+  }
+}
+
+// Page turns go at once; zoom and scroll at most every PRESENT_EVERY_MS, the last one always sent.
+let presentTimer = null;
+let lastPresent = 0;
+
+function sendPresent(now) {
+  clearTimeout(presentTimer);
+  presentTimer = null;
+  const wait = lastPresent + PRESENT_EVERY_MS - Date.now();
+  if (now || wait <= 0) return presentNow();
+  presentTimer = setTimeout(presentNow, wait);
+  return null;
+}
+
+async function presentNow() {
+  clearTimeout(presentTimer);
+  presentTimer = null;
+  lastPresent = Date.now();
+  if (!presenting || !current) return { ok: false };
+  const ack = await room.emit("present", { document_id: doc.id, version_id: doc.version_id, page: current, ...place() });
+  if (!ack.ok) showMessage(ack.error?.message);
+  return ack;
+}
+
+function showMessage(text) {
+  if (!roomMessage) return;
+  roomMessage.textContent = text || "";
+  roomMessage.hidden = !text;
+  clearTimeout(showMessage.timer);
+  if (text) showMessage.timer = setTimeout(() => { roomMessage.hidden = true; }, 6000);
+}
+
+async function startPresenting() {
+  presenting = true;
+  following = false;
+  sessionStorage.setItem(presentingKey, "1");
+  render();
+  const ack = await presentNow();
+  if (!ack.ok) {
+    stopPresenting(false);
+  }
+}
+
+function stopPresenting(tellRoom) {
+  presenting = false;
+  pointerMode = false;
+  sessionStorage.removeItem(presentingKey);
+  hidePointer();
+  render();
+  if (tellRoom) room.emit("stop_presenting");
+}
+
+function resume() {
+  following = true;
+  render();
+  goTo(presentation());
+}
+
+function render() {
+  if (!live) return;
+  const p = presentation();
+  const joined = Boolean(room?.state);
+  viewer.dataset.follow = following ? "on" : "off";
+  viewer.dataset.presenting = presenting ? "true" : "false";
+  presentToggle.hidden = !joined || !mayPresent();
+  presentToggle.setAttribute("aria-pressed", String(presenting));
+  pointerToggle.hidden = !presenting;
+  pointerToggle.setAttribute("aria-pressed", String(pointerMode));
+  stage.classList.toggle("is-pointing", pointerMode);
+  followToggle.hidden = !joined || presenting;
+  followToggle.setAttribute("aria-pressed", String(following));
+  const away = Boolean(p?.presenting && !following && !presenting);
+  banner.hidden = !away;
+  if (away) {
+    bannerText.textContent = p.document_id === doc.id ? fill(R.presenting_page, { n: p.page })
+      : fill(R.presenting_other, { title: p.title ?? "", n: p.page });
+  }
+}
+
+function onRoomState(state, delta) {
+  const p = state.presentation;
+  if (presenting && (!mayPresent(state) || (!p.presenting && (!delta || delta.type === "presentation")))) {
+    stopPresenting(false); // stopped from the console, or the chair named someone else
+  }
+  if (!autoPresentTried) {
+    autoPresentTried = true;
+    if ((live.present || sessionStorage.getItem(presentingKey)) && mayPresent(state)) {
+      startPresenting();
+      return;
+    }
+  }
+  if (!presenting && following && p.presenting && (!delta || delta.type === "presentation")) goTo(p);
+  if (delta?.type === "presentation" && p.page !== current) hidePointer();
+  render();
+}
+
+// ---- the presenter's pointer -----------------------------------------------------------------------------------------
+
+function showPointer(x, y) {
+  dot.style.left = `${x * 100}%`;
+  dot.style.top = `${y * 100}%`;
+  dot.hidden = false;
+}
+
+function hidePointer() {
+  if (dot) dot.hidden = true;
+}
+
+function onPointer(pointer) {
+  const p = presentation();
+  if (presenting || pointer.x == null || pointer.y == null || p?.document_id !== doc.id
+      || (pointer.page != null && pointer.page !== current)) {
+    hidePointer();
+    return;
+  }
+  showPointer(pointer.x, pointer.y);
+}
+
+const sendPointer = throttle((x, y) => room.emit("pointer", { x, y, page: current }), POINTER_EVERY_MS);
+
+function pointAt(event) {
+  const rect = pageBox.getBoundingClientRect();
+  const x = round(clamp01((event.clientX - rect.left) / rect.width), 4);
+  const y = round(clamp01((event.clientY - rect.top) / rect.height), 4);
+  showPointer(x, y);
+  sendPointer(x, y);
+}
+
+// In pointer mode the page does not turn or zoom under the finger: these run first (capture) and keep the event.
+function pointerHandlers() {
+  stage.addEventListener("pointerdown", (event) => {
+    if (!pointerMode) return;
+    event.stopPropagation();
+    event.preventDefault();
+    pointing = true;
+    stage.setPointerCapture(event.pointerId);
+    pointAt(event);
+  }, { capture: true });
+  stage.addEventListener("pointermove", (event) => {
+    if (!pointing) return;
+    event.stopPropagation();
+    event.preventDefault();
+    pointAt(event);
+  }, { capture: true });
+  const release = (event) => {
+    if (!pointing) return;
+    event.stopPropagation();
+    pointing = false;
+    hidePointer();
+    sendPointer(null, null);
+  };
+  stage.addEventListener("pointerup", release, { capture: true });
+  stage.addEventListener("pointercancel", release, { capture: true });
+}
+
+function startRoom() {
+  if (!live) return;
+  followToggle.addEventListener("click", () => {
+    if (following) {
+      following = false;
+      render();
+    } else {
+      resume();
+    }
+  });
+  $("follow-back").addEventListener("click", resume);
+  presentToggle.addEventListener("click", () => (presenting ? stopPresenting(true) : startPresenting()));
+  pointerToggle.addEventListener("click", () => {
+    pointerMode = !pointerMode;
+    if (!pointerMode) hidePointer();
+    render();
+  });
+  stage.addEventListener("scroll", () => {
+    if (presenting) localMove("scroll");
+  }, { passive: true });
+  pointerHandlers();
+  room = connectRoom({
+    meetingId: live.meeting_id, indicator: $("live-status"),
+    strings: { connected: R.connected, reconnecting: R.reconnecting },
+    onState: onRoomState, onPointer,
+  });
+  viewer.room = room; // for tests and the console of a curious developer
+}
+
 // ---- start ---------------------------------------------------------------------------------------------------------
 
 setSidebar(!portrait.matches);
@@ -527,4 +826,5 @@ showStatus();
 show(config.start_page || 1, { scroll: false });
 if (doc.status === "processing") setTimeout(poll, 2000);
 loadAgenda();
+startRoom();
 viewer.dataset.ready = "true"; // for tests: the script is running
