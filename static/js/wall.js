@@ -24,9 +24,11 @@ let objectUrl = null;
 
 function fit() {
   if (pageBox.hidden || !image.naturalWidth) return;
-  const box = stage.getBoundingClientRect();
-  const reserve = docLine.hidden ? 0 : docLine.offsetHeight;
-  const scale = Math.min(box.width / image.naturalWidth, (box.height - reserve) / image.naturalHeight);
+  const style = getComputedStyle(stage);
+  const width = stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const height = stage.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+    - (docLine.hidden ? 0 : docLine.offsetHeight + parseFloat(getComputedStyle(docLine).marginTop));
+  const scale = Math.min(width / image.naturalWidth, height / image.naturalHeight);
   pageBox.style.width = `${Math.floor(image.naturalWidth * scale)}px`;
   pageBox.style.height = `${Math.floor(image.naturalHeight * scale)}px`;
 }
