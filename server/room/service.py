@@ -243,6 +243,9 @@ def wall_token(raw: str | None) -> WallToken | None:
     token = db.session.scalar(sa.select(WallToken).where(WallToken.token_hash == _hash(raw)))
     if token is None or token.revoked_at is not None:
         return None
+    meeting = db.session.get(Meeting, token.meeting_id)
+    if meeting is None or meeting.status not in LIVE_STATUSES:
+        return None
     return token
 
 

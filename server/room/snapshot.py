@@ -18,7 +18,11 @@ def attendance(meeting: Meeting) -> dict:
     sites = {s.id: {"site_id": s.id, "name": s.name, "present": 0, "online": 0, "absent": 0, "unknown": 0}
              for s in meeting.sites}
     voting_total = voting_in = 0
-    for p in meeting.participants:
+    # One query for everyone with their names: a join must not cost a query per member (1,000 tablets would make
+    # it a million).
+    members = db.session.execute(sa.select(Participant, User.full_name).join(User, User.id == Participant.user_id)
+                                 .where(Participant.meeting_id == meeting.id).order_by(Participant.id)).all()
+    for p, full_name in members:
         if p.role == "secretary":
             continue  # the secretary serves the meeting; not a member of it
         row = rows.get(p.id)
@@ -29,7 +33,7 @@ def attendance(meeting: Meeting) -> dict:
         if p.can_vote:
             voting_total += 1
             voting_in += status in counted
-        people.append({"participant_id": p.id, "user_id": p.user_id, "full_name": p.user.full_name,
+        people.append({"participant_id": p.id, "user_id": p.user_id, "full_name": full_name,
                        "role": p.role, "can_vote": p.can_vote, "site_id": p.site_id, "status": status,
                        "reason": row.reason if row else ""})
     required = voting_total * meeting.quorum_percent // 100 + 1 if voting_total else 0
