@@ -37,13 +37,17 @@ class ServerProcess:
         log.close()
         deadline = time.time() + timeout
         while time.time() < deadline:
+            # Ready when it answers HTTP, not merely when the port is open (start-up work runs in between).
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as probe:
+                    probe.sendall(b"GET /api/v1/session HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    if probe.recv(12).startswith(b"HTTP/1."):
+                        return self
             except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError("server did not start:\n" + self.log_path.read_text())
 
