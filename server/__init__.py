@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from server import config as config_module
-from server.extensions import babel, csrf, db, login_manager, migrate, socketio
+from server.extensions import csrf, db, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 

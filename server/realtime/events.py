@@ -12,8 +12,8 @@ from server.annotations import service as annotations
 from server.auth.service import hash_session_id
 from server.errors import Forbidden, Invalid, NotFound, Unauthorized
 from server.extensions import db
+from server.meetings.service import get_meeting
 from server.models import WallToken
-from server.permissions import role_in
 from server.realtime import connections, guard
 from server.realtime.broadcast import meeting_room, organisers_room, user_room
 from server.realtime.guard import guarded, ok
@@ -59,38 +59,33 @@ def register(socketio: SocketIO) -> None:
         guard.forget(request.sid)
         connections.forget(request.sid)
 
-    @guarded(socketio, "join", rate=2, burst=10)
-    def _join(payload):
+    def _snapshot(payload, *, entering: bool) -> dict:
+        """The room as this socket may see it; entering: also put the socket in the meeting's rooms."""
         meeting_id = _meeting_id(payload)
         wall = _wall()
+        user = None
         if wall is not None:
             if wall.meeting_id != meeting_id:
                 raise NotFound()
-            snapshot = room.room_snapshot(None, meeting_id)
         else:
             user = _user()
-            snapshot = room.room_snapshot(user, meeting_id, connected=None)
-            if role_in(user, room.get_meeting(user, meeting_id)) in ("chair", "secretary"):
-                join_room(organisers_room(meeting_id))
-        join_room(meeting_room(meeting_id))
-        connections.enter(request.sid, meeting_id)
-        if "connected" in snapshot:
-            snapshot["connected"] = connections.connected_users(meeting_id)
-        return ok(snapshot=snapshot)
+            get_meeting(user, meeting_id)  # NotFound before the socket enters anything
+        if entering:
+            join_room(meeting_room(meeting_id))
+            connections.enter(request.sid, meeting_id)
+        snapshot = room.room_snapshot(user, meeting_id)
+        if entering and snapshot["me"] and snapshot["me"]["may_run"]:
+            join_room(organisers_room(meeting_id))
+        return snapshot
+
+    @guarded(socketio, "join", rate=2, burst=10)
+    def _join(payload):
+        return ok(snapshot=_snapshot(payload, entering=True))
 
     @guarded(socketio, "sync", rate=2, burst=10)
     def _sync(payload):
         """A new snapshot, for a client that saw a gap in the sequence numbers."""
-        meeting_id = _meeting_id(payload)
-        wall = _wall()
-        if wall is not None:
-            if wall.meeting_id != meeting_id:
-                raise NotFound()
-            return ok(snapshot=room.room_snapshot(None, meeting_id))
-        snapshot = room.room_snapshot(_user(), meeting_id)
-        if "connected" in snapshot:
-            snapshot["connected"] = connections.connected_users(meeting_id)
-        return ok(snapshot=snapshot)
+        return ok(snapshot=_snapshot(payload, entering=False))
 
     @guarded(socketio, "leave", rate=2, burst=10)
     def _leave(payload):
@@ -178,7 +173,7 @@ def register(socketio: SocketIO) -> None:
         """The presenter's laser pointer: passed on to the room, never stored."""
         user = _user()
         meeting_id = _meeting_id(payload)
-        meeting = room.get_meeting(user, meeting_id)
+        meeting = get_meeting(user, meeting_id)
         if not room.may_present(user, meeting, room.state_of(meeting_id)):
             raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
         x, y = payload.get("x"), payload.get("y")

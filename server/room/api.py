@@ -5,7 +5,6 @@ from flask import Blueprint, url_for
 from flask_login import login_required
 
 from server.api.helpers import json_body, user
-from server.realtime import connections
 from server.room import service
 
 bp = Blueprint("room_api", __name__, url_prefix="/api/v1")
@@ -14,10 +13,7 @@ bp = Blueprint("room_api", __name__, url_prefix="/api/v1")
 @bp.get("/meetings/<int:meeting_id>/room")
 @login_required
 def snapshot(meeting_id: int):
-    data = service.room_snapshot(user(), meeting_id)
-    if "connected" in data:
-        data["connected"] = connections.connected_users(meeting_id)
-    return data
+    return service.room_snapshot(user(), meeting_id)
 
 
 @bp.post("/meetings/<int:meeting_id>/check-in")

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from server.documents.serializers import document_json
 from server.errors import NotFound
-from server.realtime import connections
 from server.room import service
 
 bp = Blueprint("room", __name__)
@@ -20,7 +19,6 @@ def console(meeting_id: int):
     snapshot = service.room_snapshot(me, meeting_id)
     if not snapshot["me"]["may_run"]:
         raise NotFound()  # as for a meeting one may not see: nothing leaks
-    snapshot["connected"] = connections.connected_users(meeting_id)
     meeting = service.get_meeting(me, meeting_id)
     documents = {item.id: [document_json(d, me, pages=False) for d in item.documents] for item in meeting.items}
     return render_template("room/console.html", meeting=meeting, snapshot=snapshot, documents=documents)

@@ -15,7 +15,7 @@ from server import validation as v
 from server.documents import storage
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
-from server.meetings.service import editable_meeting, get_meeting  # noqa: F401 (used by the socket handlers)
+from server.meetings.service import editable_meeting, get_meeting
 from server.models import (ATTENDANCE, Attendance, Document, DocumentVersion, Meeting, Participant, RoomState, User,
                            WallToken)
 from server.models.types import utcnow
@@ -194,13 +194,13 @@ def set_quorum_rule(user: User, meeting_id: int, data: dict) -> dict:
 
 # ---- snapshot ------------------------------------------------------------------------------------------------------
 
-def room_snapshot(user: User | None, meeting_id: int, *, connected: list[int] | None = None) -> dict:
+def room_snapshot(user: User | None, meeting_id: int) -> dict:
     meeting = db.session.get(Meeting, meeting_id) if user is None else get_meeting(user, meeting_id)
     if meeting is None:
         raise NotFound()
     state = state_of(meeting.id)
     db.session.commit()  # keeps the state row if it was just made
-    return snap.snapshot(meeting, state, user, connected=connected)
+    return snap.snapshot(meeting, state, user)
 
 
 # ---- wall screen links ---------------------------------------------------------------------------------------------

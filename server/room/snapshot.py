@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import Attendance, Document, Meeting, Participant, RoomState, User, Vote
 from server.permissions import role_in
+from server.realtime import connections
 from server.votes.serializers import vote_json
 
 
@@ -66,7 +67,7 @@ def current_vote(meeting: Meeting) -> Vote | None:
                              .order_by((Vote.status == "open").desc(), Vote.opened_at.desc(), Vote.id.desc()).limit(1))
 
 
-def snapshot(meeting: Meeting, state: RoomState, viewer: User | None, *, connected: list[int] | None = None) -> dict:
+def snapshot(meeting: Meeting, state: RoomState, viewer: User | None) -> dict:
     """viewer None is the wall screen."""
     data = {
         "meeting_id": meeting.id, "seq": state.seq, "status": meeting.status, "title": meeting.title,
@@ -86,5 +87,5 @@ def snapshot(meeting: Meeting, state: RoomState, viewer: User | None, *, connect
                       "may_present": role == "chair" or state.presenter_id == viewer.id,
                       "may_run": role in ("chair", "secretary")}
         if role in ("chair", "secretary"):
-            data["connected"] = connected or []
+            data["connected"] = connections.connected_users(meeting.id)
     return data

@@ -24,9 +24,7 @@ def voted_count(vote: Vote) -> int:
         VoteReceipt.vote_id == vote.id)) or 0
 
 
-def outcome(vote: Vote) -> counting.Outcome:
-    counts = tallies(vote)
-    ballots = voted_count(vote)
+def outcome(vote: Vote, counts: dict[int, int], ballots: int) -> counting.Outcome:
     if vote.kind == "yes_no":
         by_code = {o.code: counts[o.id] for o in vote.options}
         return counting.yes_no(by_code["yes"], by_code["no"], by_code["abstain"], rule=vote.rule,
@@ -36,11 +34,11 @@ def outcome(vote: Vote) -> counting.Outcome:
 
 
 def result_json(vote: Vote, *, with_names: bool) -> dict:
-    result = outcome(vote)
-    counts = tallies(vote)
-    data = {"passed": result.passed, "tie": result.tie, "needed": result.needed, "ballots": voted_count(vote),
+    counts, ballots = tallies(vote), voted_count(vote)
+    result = outcome(vote, counts, ballots)
+    data = {"passed": result.passed, "tie": result.tie, "needed": result.needed, "ballots": ballots,
             "eligible": vote.eligible_count, "members": vote.members_count,
-            "not_voted": max(0, vote.eligible_count - voted_count(vote)),
+            "not_voted": max(0, vote.eligible_count - ballots),
             "options": [{"id": o.id, "code": o.code, "label": o.label, "count": counts[o.id]} for o in vote.options],
             "elected": result.elected}
     if with_names and not vote.secret:

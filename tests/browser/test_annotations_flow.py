@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 
-import sqlalchemy as sa
-
 from server.extensions import db
 from server.models import AgendaItem, Meeting, Participant, User
 from tests import pdfs
