@@ -7,6 +7,8 @@
 //   room.state          the current snapshot (null until joined)
 //   room.status         "connecting" | "connected" | "reconnecting"
 //   await room.emit("present", { document_id, page })   → the acknowledgement ({ok, ...}); meeting_id is added
+//   room.on("state", (state, delta) => ...)   more listeners (the vote screen): delta null after a (re)join or sync
+//   room.on("vote_progress" | "vote_ballot" | "vote_result", (payload, state) => ...)   after state.vote took it in
 //
 // strings: { connected, reconnecting } (already translated, from the template); indicator: an element whose text and
 // data-state show the connection.
@@ -25,9 +27,37 @@ export function applyDelta(state, delta) {
     if (item !== undefined) state.item = item;
   } else if (delta.type === "attendance") {
     state.attendance = data;
+  } else if (delta.type === "vote") {
+    state.vote = mergeVote(state.vote, data);
   }
   state.seq = delta.seq;
   return state;
+}
+
+// A `vote` delta is the public view of the vote (what everyone may see): it has no `my_ballot` or `may_vote`, and no
+// `result` before it is announced. Keep what this viewer already knew about the same vote.
+export function mergeVote(known, data) {
+  if (!data) return null;
+  if (!known || known.id !== data.id) return { my_ballot: null, ...data };
+  const vote = { ...known, ...data };
+  if (!("my_ballot" in data)) vote.my_ballot = known.my_ballot ?? null;
+  if (!("may_vote" in data) && "may_vote" in known) vote.may_vote = known.may_vote;
+  if (data.result == null && data.status === "closed" && known.status === "closed") vote.result = known.result;
+  return vote;
+}
+
+// Per-vote events that are not numbered: fold them into the snapshot's vote, if it is that vote.
+function foldVoteEvent(state, event, payload) {
+  const vote = state?.vote;
+  if (!vote || vote.id !== payload.vote_id && vote.id !== payload.id) return;
+  if (event === "vote_progress") {
+    vote.voted_count = Math.max(vote.voted_count ?? 0, payload.voted);
+    vote.eligible_count = payload.eligible;
+  } else if (event === "vote_ballot") {
+    vote.my_ballot = { ballot_id: payload.ballot_id, choices: payload.choices ?? null };
+  } else if (event === "vote_result" && payload.status === vote.status) {
+    vote.result = payload.result;
+  }
 }
 
 export function connectRoom({
@@ -37,9 +67,25 @@ export function connectRoom({
   const options = { transports: ["websocket", "polling"] };
   if (wallToken) options.auth = { wall_token: wallToken };
   const socket = io(options);
-  const room = { socket, state: null, status: "connecting", emit };
+  const listeners = {};
+  const room = { socket, state: null, status: "connecting", emit, on };
   let syncing = false;
   let behind = 0; // the highest seq seen while a sync was under way
+
+  function on(event, fn) {
+    (listeners[event] ??= []).push(fn);
+    return room;
+  }
+
+  function tell(event, ...args) {
+    for (const fn of listeners[event] ?? []) {
+      try {
+        fn(...args);
+      } catch (error) {
+        console.error(error); // one listener's bug must not stop the others
+      }
+    }
+  }
 
   function setStatus(status) {
     room.status = status;
@@ -62,6 +108,7 @@ export function connectRoom({
   function replace(snapshot) {
     room.state = snapshot;
     onState(snapshot, null);
+    tell("state", snapshot, null);
   }
 
   // join (on every connect) and sync (after a gap) both answer with a whole snapshot; deltas that arrive meanwhile
@@ -108,7 +155,16 @@ export function connectRoom({
     applyDelta(room.state, delta);
     onDelta(delta, room.state);
     onState(room.state, delta);
+    tell("state", room.state, delta);
   });
+
+  for (const event of ["vote_progress", "vote_ballot", "vote_result"]) {
+    socket.on(event, (payload) => {
+      if (!room.state) return;
+      foldVoteEvent(room.state, event, payload);
+      tell(event, payload, room.state);
+    });
+  }
 
   socket.on("pointer", (pointer) => {
     if (pointer.meeting_id === meetingId) onPointer(pointer);
