@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import Meeting, User, Vote, VoteReceipt, VoteTally
+from server.models import Meeting, User, Vote, VoteEligibility, VoteReceipt, VoteTally
 from server.permissions import role_in
 from server.votes import counting
 
@@ -75,6 +75,9 @@ def vote_json(vote: Vote, *, role: str | None, me: User | None = None) -> dict:
             "ballot_id": receipt.ballot_id,
             # A secret vote keeps no link from a person to a choice: the device shows what it sent.
             "choices": [int(c) for c in receipt.choices.split(",")] if receipt.choices else None}
+        # Whether this viewer is on the list fixed when it opened (a tablet shows the buttons or says why not).
+        data["may_vote"] = db.session.scalar(sa.select(VoteEligibility.id).where(
+            VoteEligibility.vote_id == vote.id, VoteEligibility.user_id == me.id)) is not None
     return data
 
 
