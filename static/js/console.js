@@ -1,7 +1,8 @@
 // The chair's console: the agenda with the item in progress, start an item or go to the next one (set_item), present a
 // document (present page 1, then open the viewer presenting), name the presenter (set_presenter), attendance and
-// quorum live, who is connected; the secretary also records anyone's attendance (set_attendance).
+// quorum live, who is connected; the secretary also records anyone's attendance (set_attendance). Votes: console-votes.js.
 
+import { mountVotePanel } from "./console-votes.js";
 import { connectRoom } from "./room.js";
 
 const config = JSON.parse(document.getElementById("console-config").textContent);
@@ -224,17 +225,20 @@ function render() {
 }
 
 render();
+const votes = mountVotePanel({ config, getState: () => state });
 const room = connectRoom({
   meetingId: config.meeting_id, indicator: $("live-status"),
   strings: { connected: T.connected, reconnecting: T.reconnecting },
-  onState: (fresh) => {
+  onState: (fresh, delta) => {
     state = fresh;
     render();
+    votes.onState(fresh, delta);
   },
   onPresence: (_presence, fresh) => {
     state = fresh;
     renderAttendance();
   },
 });
+votes.attach(room);
 root.room = room;
 root.dataset.ready = "true";
