@@ -485,12 +485,12 @@ def run_size(args, env: dict, app, seeded: dict, cookies: dict, n: int, log: Pat
 # ---- where one ballot's time goes (in this process, same database) --------------------------------------------------
 
 def breakdown(app, seeded: dict, n_max: int, count: int = 200) -> dict:
-    """cast_ballot as the socket event runs it: a fresh session, flask-login's loader (login session row + its user),
-    then the service. Statements are counted and timed with engine events; the commit is timed on its own."""
+    """cast_ballot as the socket event runs it: a fresh session, the socket's user (one row: the login was checked at
+    connect), then the service (its ballot box commits each ballot alone here, as nothing else arrives meanwhile). Statements are counted and timed with engine events; the commit is timed on its own."""
     import sqlalchemy as sa
 
     from server.extensions import db
-    from server.models import LoginSession, User
+    from server.models import User
     from server.votes import service
 
     meeting_id = seeded["meetings"][n_max]["meeting_id"]
@@ -544,8 +544,7 @@ def breakdown(app, seeded: dict, n_max: int, count: int = 200) -> dict:
                     for key in stats:
                         stats[key] = 0
                     t0 = time.perf_counter()
-                    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.user_id == uid).limit(1))
-                    user = row.user if row is not None else db.session.get(User, uid)
+                    user = db.session.get(User, uid)
                     t1 = time.perf_counter()
                     q_loader, t_loader = stats["n"], stats["t"]
                     service.cast_ballot(user, vote_id, {"vote_id": vote_id, "ballot_id": str(uuid.uuid4()),

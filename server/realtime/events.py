@@ -2,7 +2,9 @@
 The events, payloads and rules are in docs/PROTOCOL.md."""
 from __future__ import annotations
 
-from flask import request, session
+from datetime import datetime
+
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
@@ -13,7 +15,8 @@ from server.auth.service import hash_session_id
 from server.errors import Forbidden, Invalid, NotFound, Unauthorized
 from server.extensions import db
 from server.meetings.service import get_meeting
-from server.models import WallToken
+from server.models import LoginSession, User, WallToken
+from server.models.types import utcnow
 from server.realtime import connections, guard
 from server.realtime.broadcast import meeting_room, organisers_room, user_room
 from server.realtime.guard import guarded, ok
@@ -22,10 +25,19 @@ from server.votes import service as votes
 from server.votes.serializers import vote_json_for
 
 
-def _user():
-    """The person behind this socket, checked on every event: a revoked login stops working at once."""
-    if current_user.is_authenticated:
-        return current_user._get_current_object()
+# Who is behind each socket of this process, taken at connect (sid -> user id, end of their login). Loading the login
+# session on every event cost two queries per page turn or ballot; it is not needed, because logging out, disabling
+# the account and revoking the login close the person's sockets at once (server/realtime/connections.py).
+_identities: dict[str, tuple[int, datetime]] = {}
+
+
+def _user() -> User:
+    """The person behind this socket: enabled, and within the lifetime of the login the socket was opened with."""
+    identity = _identities.get(request.sid)
+    if identity is not None and utcnow() < identity[1]:
+        user = db.session.get(User, identity[0])
+        if user is not None and not user.disabled:
+            return user
     raise Unauthorized()
 
 
@@ -43,8 +55,11 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def _connect(auth=None):
         if current_user.is_authenticated:
-            connections.register(request.sid, user_id=current_user.id,
-                                 login_session_id=hash_session_id(session.get("sid", "")), wall_token_id=None)
+            login_session_id = hash_session_id(session.get("sid", ""))
+            login = db.session.get(LoginSession, login_session_id)  # already loaded by flask-login's loader
+            _identities[request.sid] = (current_user.id, login.created_at + current_app.permanent_session_lifetime)
+            connections.register(request.sid, user_id=current_user.id, login_session_id=login_session_id,
+                                 wall_token_id=None)
             join_room(user_room(current_user.id))
             return True
         token = room.wall_token(auth.get("wall_token") if isinstance(auth, dict) else None)
@@ -57,6 +72,7 @@ def register(socketio: SocketIO) -> None:
     @socketio.on("disconnect")
     def _disconnect(*_args):
         guard.forget(request.sid)
+        _identities.pop(request.sid, None)
         connections.forget(request.sid)
 
     def _snapshot(payload, *, entering: bool) -> dict:
@@ -153,8 +169,8 @@ def register(socketio: SocketIO) -> None:
     @guarded(socketio, "vote_cast", rate=5, burst=10)
     def _vote_cast(payload):
         """Acknowledged only after the ballot is committed; a resend of the same ballot_id is acknowledged again."""
-        vote, receipt, new = votes.cast_ballot(_user(), _vote_id(payload), payload)
-        return ok(vote_id=vote.id, ballot_id=receipt.ballot_id, counted=True, duplicate=not new)
+        cast = votes.cast_ballot(_user(), _vote_id(payload), payload)
+        return ok(vote_id=cast.vote_id, ballot_id=cast.ballot_id, counted=True, duplicate=not cast.new)
 
     @guarded(socketio, "vote_close", rate=2, burst=5)
     def _vote_close(payload):

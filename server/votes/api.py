@@ -60,9 +60,9 @@ def open_vote(vote_id: int):
 @bp.post("/votes/<int:vote_id>/ballots")
 @login_required
 def cast(vote_id: int):
-    vote, receipt, new = service.cast_ballot(user(), vote_id, json_body())
-    return {"vote_id": vote.id, "ballot_id": receipt.ballot_id, "counted": True, "duplicate": not new}, (
-        201 if new else 200)
+    cast = service.cast_ballot(user(), vote_id, json_body())
+    return {"vote_id": cast.vote_id, "ballot_id": cast.ballot_id, "counted": True, "duplicate": not cast.new}, (
+        201 if cast.new else 200)
 
 
 @bp.get("/votes/<int:vote_id>/voters")

@@ -8,6 +8,7 @@ import json
 import logging
 import threading
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from server.models.types import utcnow
 from server.permissions import role_in
 from server.realtime.broadcast import meeting_room, organisers_room, user_room
 from server.room import service as room
+from server.votes.ballot_box import STORED, ballot_box
 from server.votes.serializers import vote_json, voted_count
 
 log = logging.getLogger(__name__)
@@ -190,64 +192,107 @@ def open_vote(user: User, vote_id: int) -> Vote:
 
 # ---- casting -------------------------------------------------------------------------------------------------------
 
-def _choices(vote: Vote, choices) -> list[int]:
-    valid = {o.id for o in vote.options}
+def _choices(option_ids, kind: str, max_choices: int, choices) -> list[int]:
+    valid = set(option_ids)
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
         raise Invalid(_("Choose from the options of this vote."), field="choices")
     if len(set(choices)) != len(choices) or not set(choices) <= valid:
         raise Invalid(_("Choose from the options of this vote."), field="choices")
-    most = vote.max_choices if vote.kind == "multi" else 1
+    most = max_choices if kind == "multi" else 1
     if not 1 <= len(choices) <= most:
         raise Invalid(_("Choose at least one and at most %(n)d.", n=most), field="choices")
     return sorted(choices)
 
 
-def cast_ballot(user: User, vote_id: int, data: dict) -> tuple[Vote, VoteReceipt, bool]:
-    """Returns (vote, receipt, new). Resending the same ballot id is harmless: the first one counts."""
-    vote, meeting = _vote(user, vote_id)
+def _ballot_id(data: dict) -> str:
     try:
-        ballot_id = str(uuid.UUID(str(data.get("ballot_id"))))
+        return str(uuid.UUID(str(data.get("ballot_id"))))
     except ValueError:
         raise Invalid(_("A ballot needs an id (a UUID made by the client)."), field="ballot_id") from None
+
+
+@dataclass(frozen=True)
+class Cast:
+    vote_id: int
+    ballot_id: str
+    new: bool  # False: this ballot id was already counted (a resend), acknowledged again
+
+
+def cast_ballot(user: User, vote_id: int, data: dict) -> Cast:
+    """Stores one ballot and returns only once it is committed. Resending the same ballot id is harmless.
+
+    The usual case (an eligible member's first ballot in an open vote) goes through the ballot box, which stores
+    ballots arriving together in one transaction; everything else goes one by one through _cast_alone."""
+    ballot_id = _ballot_id(data)
+    app = current_app._get_current_object()
+    box = ballot_box(app)
+    vote = box.open_vote(vote_id)
+    if vote is not None and user.id in vote.eligible:
+        if box.already_stored(vote, user.id, ballot_id):
+            return Cast(vote.id, ballot_id, new=False)
+        choices = _choices(vote.options, vote.kind, vote.max_choices, data.get("choices"))
+        user_id = user.id
+        # Hand the connection back while waiting: 500 casters waiting for one commit must not hold 500 connections.
+        db.session.close()
+        if box.submit(vote, user_id, ballot_id, choices) == STORED:
+            _announce(app, vote.meeting_id, vote.id, vote.secret, user_id, ballot_id, choices)
+            return Cast(vote.id, ballot_id, new=True)
+        user = db.session.get(User, user_id)
+    return _cast_alone(user, vote_id, ballot_id, data)
+
+
+def _cast_alone(user: User, vote_id: int, ballot_id: str, data: dict) -> Cast:
+    """One ballot in its own transaction, with every rule: resends, changes, closed votes, who may vote."""
+    vote, meeting = _vote(user, vote_id)
     existing = db.session.scalar(sa.select(VoteReceipt).where(VoteReceipt.vote_id == vote.id,
                                                               VoteReceipt.user_id == user.id))
     if existing is not None and existing.ballot_id == ballot_id:
-        return vote, existing, False  # a resend after a reconnect: already counted, acknowledged again
-    if vote.status != "open" or (vote.closes_at and utcnow() >= vote.closes_at):
+        return Cast(vote.id, ballot_id, new=False)  # a resend after a reconnect: already counted
+    # Locked (PostgreSQL): a close waits for this ballot's commit instead of passing it.
+    status, closes_at = db.session.execute(sa.select(Vote.status, Vote.closes_at).where(Vote.id == vote.id)
+                                           .with_for_update()).one()
+    if status != "open" or (closes_at and utcnow() >= closes_at):
         raise Conflict(_("This vote is closed."), code="vote_closed")
     if not db.session.scalar(sa.select(VoteEligibility.id).where(VoteEligibility.vote_id == vote.id,
                                                                  VoteEligibility.user_id == user.id)):
         raise Forbidden(_("You may not vote in this vote: only voting members checked in when it opened."),
                         code="not_eligible")
-    choices = _choices(vote, data.get("choices"))
+    choices = _choices([o.id for o in vote.options], vote.kind, vote.max_choices, data.get("choices"))
     if existing is not None:
         if not vote.allow_change:
             raise Conflict(_("You have already voted."), code="already_voted")
         _count(vote, [int(c) for c in existing.choices.split(",")], -1)
         existing.ballot_id, existing.choices, existing.cast_at = ballot_id, ",".join(map(str, choices)), utcnow()
-        receipt = existing
     else:
         receipt = VoteReceipt(vote_id=vote.id, user_id=user.id, ballot_id=ballot_id)
         if not vote.secret:
             receipt.choices, receipt.cast_at = ",".join(map(str, choices)), utcnow()
         db.session.add(receipt)
     _count(vote, choices, +1)
+    vote_id, meeting_id, secret = vote.id, vote.meeting_id, vote.secret  # read before the commit expires them
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
         # The same person's ballot committed meanwhile (another tablet, or a resend racing the first).
         db.session.rollback()
-        again = db.session.scalar(sa.select(VoteReceipt).where(VoteReceipt.vote_id == vote.id,
-                                                               VoteReceipt.user_id == user.id))
-        if again is not None and again.ballot_id == ballot_id:
-            return vote, again, False
+        again = db.session.scalar(sa.select(VoteReceipt.ballot_id).where(VoteReceipt.vote_id == vote_id,
+                                                                         VoteReceipt.user_id == user.id))
+        if again == ballot_id:
+            return Cast(vote_id, ballot_id, new=False)
         raise Conflict(_("You have already voted."), code="already_voted") from None
-    progress.changed(current_app._get_current_object(), vote.id)
-    if not vote.secret:
-        socketio.emit("vote_voter", {"vote_id": vote.id, "user_id": user.id}, to=organisers_room(vote.meeting_id))
-    socketio.emit("vote_ballot", {"vote_id": vote.id, "ballot_id": ballot_id, "choices": choices},
-                  to=user_room(user.id))  # the voter's other devices
-    return vote, receipt, True
+    _announce(current_app._get_current_object(), meeting_id, vote_id, secret, user.id, ballot_id, choices)
+    return Cast(vote_id, ballot_id, new=True)
+
+
+def _announce(app: Flask, meeting_id: int, vote_id: int, secret: bool, user_id: int, ballot_id: str,
+              choices: list[int]) -> None:
+    """After the commit: progress to the room (paced), who voted to the organisers (named votes only), and the
+    ballot to the voter's other devices."""
+    progress.changed(app, vote_id)
+    if not secret:
+        socketio.emit("vote_voter", {"vote_id": vote_id, "user_id": user_id}, to=organisers_room(meeting_id))
+    socketio.emit("vote_ballot", {"vote_id": vote_id, "ballot_id": ballot_id, "choices": choices},
+                  to=user_room(user_id))
 
 
 def _count(vote: Vote, option_ids: list[int], step: int) -> None:
@@ -317,6 +362,7 @@ def close_vote(user: User | None, vote_id: int) -> Vote:
         if user is None:
             return vote
         raise Conflict(_("This vote is not open."), code="not_open")
+    ballot_box(current_app._get_current_object()).forget(vote.id)
     db.session.refresh(vote)
     _log(vote, user, "closed", ballots=voted_count(vote), by="countdown" if user is None else "chair")
     _room_delta(meeting, vote)
@@ -342,6 +388,7 @@ def cancel_vote(user: User, vote_id: int, reason) -> Vote:
         raise Conflict(_("Only an open or closed (not yet announced) vote can be cancelled."), code="not_cancellable")
     reason = v.text({"reason": reason}, "reason", _("Reason"), required=True, max_len=500)
     vote.status, vote.cancelled_at, vote.cancel_reason = "cancelled", utcnow(), reason
+    ballot_box(current_app._get_current_object()).forget(vote.id)
     _log(vote, user, "cancelled", reason=reason)
     _room_delta(meeting, vote)
     return vote
