@@ -7,6 +7,7 @@
 // chair or the named presenter can present from it (see "the live room" below).
 
 import { connectRoom, throttle } from "./room.js";
+import { mountVoteScreen } from "./vote-screen.js";
 
 const config = JSON.parse(document.getElementById("viewer-config").textContent);
 const T = config.strings;
@@ -816,6 +817,8 @@ function startRoom() {
     onState: onRoomState, onPointer,
   });
   viewer.room = room; // for tests and the console of a curious developer
+  const votes = $("vote-screen"); // the voting panel comes up over the page when a vote opens
+  if (votes) mountVoteScreen(room, { container: votes, strings: JSON.parse($("vote-strings").textContent) });
 }
 
 // ---- start ---------------------------------------------------------------------------------------------------------
