@@ -4,7 +4,7 @@
 // first while someone has not voted: #vote-close then #vote-close-confirm), cancel with a reason (#vote-cancel, then
 // #vote-cancel-reason and #vote-cancel-confirm); the result before it is announced (vote_result, the close ack) and
 // announce it (#vote-publish); a cancelled vote is voted again as a new prepared vote (.vote-rerun, HTTP).
-// Refusals (no_quorum, another_open, ...) are shown in #vote-error with the server's own message.
+// Refusals (no_quorum, another_open, ...) are shown in #cvote-error with the server's own message.
 //
 //   const votes = mountVotePanel({ config, getState });   // before connectRoom
 //   votes.attach(room);                                    // after: listens to the vote events, loads the list
@@ -53,7 +53,7 @@ export function mountVotePanel({ config, getState }) {
   }
 
   function showError(error) {
-    const line = $("vote-error");
+    const line = $("cvote-error");
     line.textContent = error ? error.message || W.failed : "";
     line.hidden = !error;
     if (error) line.scrollIntoView({ block: "nearest" });
@@ -150,7 +150,9 @@ export function mountVotePanel({ config, getState }) {
   }
 
   function facts(vote) {
-    return [kindText(vote), vote.secret ? W.secret : W.named, W.rules[vote.rule]].join(" · ");
+    // Agree / Disagree / Abstain goes without saying; the other kinds are named.
+    const kind = vote.kind === "yes_no" ? [] : [kindText(vote)];
+    return [...kind, vote.secret ? W.secret : W.named, W.rules[vote.rule]].join(" · ");
   }
 
   function itemText(vote) {
@@ -159,22 +161,23 @@ export function mountVotePanel({ config, getState }) {
   }
 
   function badge(status) {
-    const chip = element("span", `vote-badge vote-badge-${status}`, W.statuses[status] ?? status);
+    const chip = element("span", `cvote-badge cvote-badge-${status}`, W.statuses[status] ?? status);
     return chip;
   }
 
   function row(vote, reruns) {
-    const li = element("li", "vote-row");
+    const li = element("li", "cvote-row");
     li.dataset.voteId = String(vote.id);
     li.dataset.status = vote.status;
-    const main = element("div", "vote-row-main");
-    main.append(element("p", "vote-row-question", vote.question));
-    const meta = element("p", "vote-row-meta");
+    const main = element("div", "cvote-row-main");
+    main.append(element("p", "cvote-row-question", vote.question));
+    const meta = element("p", "cvote-row-meta");
     if (vote.status !== "draft") meta.append(badge(vote.status), " ");
-    meta.append(`${itemText(vote)} · ${kindText(vote)}${vote.secret ? ` · ${W.secret}` : ""}`);
-    if (vote.rerun_of_id) meta.append(element("span", "vote-row-rerun", ` · ${T.rerun_of}`));
+    meta.append([itemText(vote), ...(vote.kind === "yes_no" ? [] : [kindText(vote)]), ...(vote.secret ? [W.secret] : [])]
+      .join(" · "));
+    if (vote.rerun_of_id) meta.append(element("span", "cvote-row-rerun", ` · ${T.rerun_of}`));
     if (vote.status === "published" && vote.result) {
-      meta.append(" · ", element("strong", "vote-row-outcome", outcomeText(vote)));
+      meta.append(" · ", element("strong", "cvote-row-outcome", outcomeText(vote)));
     }
     main.append(meta);
     li.append(main);
@@ -208,14 +211,14 @@ export function mountVotePanel({ config, getState }) {
       return at < 0 ? itemOrder.length : at;
     };
     const drafts = all.filter((v) => v.status === "draft").sort((a, b) => position(a) - position(b) || a.id - b.id);
-    fillList("vote-list-here", drafts.filter((v) => current !== null && v.agenda_item_id === current), reruns);
-    fillList("vote-list-other", drafts.filter((v) => current === null || v.agenda_item_id !== current), reruns);
-    fillList("vote-list-done", all.filter((v) => v.status !== "draft" && v.id !== shown?.id)
+    fillList("cvote-list-here", drafts.filter((v) => current !== null && v.agenda_item_id === current), reruns);
+    fillList("cvote-list-other", drafts.filter((v) => current === null || v.agenda_item_id !== current), reruns);
+    fillList("cvote-list-done", all.filter((v) => v.status !== "draft" && v.id !== shown?.id)
       .sort((a, b) => b.id - a.id), reruns);
-    $("vote-list-empty").hidden = all.length > 0;
-    $("vote-lists").hidden = all.length > 0 && all.every((v) => v.id === shown?.id);
+    $("cvote-list-empty").hidden = all.length > 0;
+    $("cvote-lists").hidden = all.length > 0 && all.every((v) => v.id === shown?.id);
     if (highlight !== null) {
-      panel.querySelector(`.vote-row[data-vote-id="${highlight}"]`)?.scrollIntoView({ block: "nearest" });
+      panel.querySelector(`.cvote-row[data-vote-id="${highlight}"]`)?.scrollIntoView({ block: "nearest" });
       highlight = null;
     }
   }
@@ -227,27 +230,27 @@ export function mountVotePanel({ config, getState }) {
   }
 
   function renderResult(vote) {
-    const box = $("vote-result");
+    const box = $("cvote-result");
     const r = vote.result;
     box.hidden = !r;
     if (!r) return;
     box.dataset.outcome = r.tie ? "tie" : r.passed ? "passed" : "not_passed";
-    const outcome = $("vote-outcome");
+    const outcome = $("cvote-outcome");
     outcome.textContent = "";
-    outcome.append(element("span", "vote-outcome-label", vote.status === "published" ? T.announced : T.preview),
-                   element("strong", "vote-outcome-value", outcomeText(vote)));
-    const list = $("vote-counts");
+    outcome.append(element("span", "cvote-outcome-label", vote.status === "published" ? T.announced : T.preview),
+                   element("strong", "cvote-outcome-value", outcomeText(vote)));
+    const list = $("cvote-counts");
     list.textContent = "";
     const base = Math.max(1, r.ballots);
     const elected = new Set(r.elected || []);
     for (const option of r.options) {
-      const li = element("li", "vote-count");
+      const li = element("li", "cvote-count");
       li.dataset.code = option.code ?? "";
       if (elected.has(option.id)) li.classList.add("is-elected");
-      const label = element("span", "vote-count-label", option.label);
-      const number = element("span", "vote-count-number", String(option.count));
-      const bar = element("span", "vote-count-bar");
-      bar.append(element("span", "vote-count-fill"));
+      const label = element("span", "cvote-count-label", option.label);
+      const number = element("span", "cvote-count-number", String(option.count));
+      const bar = element("span", "cvote-count-bar");
+      bar.append(element("span", "cvote-count-fill"));
       bar.firstChild.style.width = `${(100 * option.count) / base}%`;
       li.append(label, number, bar);
       list.append(li);
@@ -257,44 +260,44 @@ export function mountVotePanel({ config, getState }) {
       const names = r.options.filter((o) => elected.has(o.id)).map((o) => o.label);
       lines.push(names.length ? fill(W.elected, { names: names.join(", ") }) : W.none_elected);
     }
-    $("vote-result-facts").textContent = lines.join("\n");
+    $("cvote-result-facts").textContent = lines.join("\n");
   }
 
   function renderVoters(vote) {
-    const box = $("vote-voters");
+    const box = $("cvote-voters");
     box.hidden = vote.status !== "open" || voters.voteId !== vote.id;
     if (box.hidden) return;
     const fillNames = (id, people) => {
       const ul = $(id);
       ul.textContent = "";
-      if (!people.length) ul.append(element("li", "vote-name is-none", T.nobody));
+      if (!people.length) ul.append(element("li", "cvote-name is-none", T.nobody));
       for (const person of people) {
-        const li = element("li", "vote-name", person.full_name);
+        const li = element("li", "cvote-name", person.full_name);
         li.dataset.userId = String(person.user_id);
         ul.append(li);
       }
     };
-    $("vote-voters-not-title").textContent = fill(T.not_voted, { n: voters.not_voted.length });
-    $("vote-voters-yes-title").textContent = fill(T.voted, { n: voters.voted.length });
-    fillNames("vote-voters-not-list", voters.not_voted);
-    fillNames("vote-voters-yes-list", voters.voted);
+    $("cvote-voters-not-title").textContent = fill(T.not_voted, { n: voters.not_voted.length });
+    $("cvote-voters-yes-title").textContent = fill(T.voted, { n: voters.voted.length });
+    fillNames("cvote-voters-not-list", voters.not_voted);
+    fillNames("cvote-voters-yes-list", voters.voted);
     box.title = vote.secret ? T.secret_names : "";
   }
 
   function renderProgress(vote) {
     const showing = vote.status === "open";
-    $("vote-progress").hidden = !showing;
+    $("cvote-progress").hidden = !showing;
     if (!showing) return;
     const eligible = Math.max(0, vote.eligible_count);
-    $("vote-progress").dataset.voted = String(vote.voted_count);
-    $("vote-progress").dataset.eligible = String(eligible);
-    $("vote-progress-count").textContent = fill(T.progress, { voted: vote.voted_count, eligible });
-    $("vote-meter-fill").style.width = `${eligible ? (100 * vote.voted_count) / eligible : 0}%`;
+    $("cvote-progress").dataset.voted = String(vote.voted_count);
+    $("cvote-progress").dataset.eligible = String(eligible);
+    $("cvote-progress-count").textContent = fill(T.progress, { voted: vote.voted_count, eligible });
+    $("cvote-meter-fill").style.width = `${eligible ? (100 * vote.voted_count) / eligible : 0}%`;
     renderCountdown(vote);
   }
 
   function renderCountdown(vote) {
-    const clock = $("vote-countdown");
+    const clock = $("cvote-countdown");
     const ends = vote.status === "open" && vote.closes_at ? Date.parse(vote.closes_at) : NaN;
     clock.hidden = Number.isNaN(ends);
     if (clock.hidden) {
@@ -314,7 +317,7 @@ export function mountVotePanel({ config, getState }) {
 
   function renderLive() {
     const vote = live();
-    const box = $("vote-live");
+    const box = $("cvote-live");
     box.hidden = !vote;
     if (!vote) {
       renderCountdown({ status: "none" });
@@ -322,38 +325,38 @@ export function mountVotePanel({ config, getState }) {
     }
     if (box.dataset.liveVoteId !== String(vote.id)) {
       // Another vote: nothing half-done of the previous one stays on screen.
-      $("vote-close-confirm-box").hidden = true;
-      $("vote-cancel-form").hidden = true;
+      $("cvote-close-confirm-box").hidden = true;
+      $("cvote-cancel-form").hidden = true;
       fieldError("vote-cancel-reason-error", null);
       $("vote-cancel-reason").value = "";
       voters = { voteId: null, voted: [], not_voted: [] };
     }
     box.dataset.liveVoteId = String(vote.id);
     box.dataset.status = vote.status;
-    const chip = $("vote-live-badge");
-    chip.className = `vote-badge vote-badge-${vote.status}`;
+    const chip = $("cvote-live-badge");
+    chip.className = `cvote-badge cvote-badge-${vote.status}`;
     chip.textContent = W.statuses[vote.status];
-    $("vote-live-facts").textContent = `${itemText(vote)} · ${facts(vote)}`;
-    $("vote-live-question").textContent = vote.question;
+    $("cvote-live-facts").textContent = `${itemText(vote)} · ${facts(vote)}`;
+    $("cvote-live-question").textContent = vote.question;
     renderProgress(vote);
     renderVoters(vote);
     renderResult(vote);
-    const cancelled = $("vote-cancelled");
+    const cancelled = $("cvote-cancelled");
     cancelled.hidden = vote.status !== "cancelled";
     const rerunDone = rerunOf().has(vote.id);
     if (vote.status === "cancelled") {
       cancelled.textContent = fill(T.cancelled, { reason: vote.cancel_reason ?? "" })
         + (rerunDone ? `\n${T.rerun_made}` : "");
     }
-    const busyForm = !$("vote-cancel-form").hidden || !$("vote-close-confirm-box").hidden;
+    const busyForm = !$("cvote-cancel-form").hidden || !$("cvote-close-confirm-box").hidden;
     $("vote-close").hidden = vote.status !== "open" || busyForm;
     $("vote-publish").hidden = vote.status !== "closed" || busyForm;
     $("vote-cancel").hidden = !["open", "closed"].includes(vote.status) || busyForm;
-    const rerun = $("vote-live-rerun");
+    const rerun = $("cvote-live-rerun");
     rerun.hidden = vote.status !== "cancelled" || rerunDone;
     rerun.dataset.voteId = String(vote.id);
-    if (vote.status !== "open") $("vote-close-confirm-box").hidden = true;
-    if (!["open", "closed"].includes(vote.status)) $("vote-cancel-form").hidden = true;
+    if (vote.status !== "open") $("cvote-close-confirm-box").hidden = true;
+    if (!["open", "closed"].includes(vote.status)) $("cvote-cancel-form").hidden = true;
     if (vote.status === "open" && voters.voteId !== vote.id) refreshVoters(false);
   }
 
@@ -371,7 +374,7 @@ export function mountVotePanel({ config, getState }) {
       const ack = await act(open, "vote_open", { vote_id: id });
       if (ack.ok) {
         refreshVoters(false);
-        $("vote-live").scrollIntoView({ block: "nearest" });
+        $("cvote-live").scrollIntoView({ block: "nearest" });
       }
       return;
     }
@@ -395,22 +398,22 @@ export function mountVotePanel({ config, getState }) {
   $("vote-close").addEventListener("click", (event) => {
     const vote = live();
     const missing = Math.max(0, vote.eligible_count - vote.voted_count);
-    $("vote-close-question").textContent = missing ? fill(T.close_confirm, { n: missing }) : T.close_all;
-    $("vote-close-confirm-box").hidden = false;
+    $("cvote-close-question").textContent = missing ? fill(T.close_confirm, { n: missing }) : T.close_all;
+    $("cvote-close-confirm-box").hidden = false;
     event.currentTarget.hidden = true;
     $("vote-cancel").hidden = true;
     $("vote-close-confirm").focus();
   });
 
-  $("vote-close-back").addEventListener("click", () => {
-    $("vote-close-confirm-box").hidden = true;
+  $("cvote-close-back").addEventListener("click", () => {
+    $("cvote-close-confirm-box").hidden = true;
     renderLive();
   });
 
   $("vote-close-confirm").addEventListener("click", async (event) => {
     const ack = await act(event.currentTarget, "vote_close", { vote_id: live().id });
     if (ack.ok || ack.error?.code === "not_open") {
-      $("vote-close-confirm-box").hidden = true;
+      $("cvote-close-confirm-box").hidden = true;
       renderLive();
     }
   });
@@ -419,19 +422,19 @@ export function mountVotePanel({ config, getState }) {
                                                              { vote_id: live().id }));
 
   $("vote-cancel").addEventListener("click", () => {
-    $("vote-cancel-form").hidden = false;
-    $("vote-close-confirm-box").hidden = true;
+    $("cvote-cancel-form").hidden = false;
+    $("cvote-close-confirm-box").hidden = true;
     renderLive();
     $("vote-cancel-reason").focus();
   });
 
-  $("vote-cancel-back").addEventListener("click", () => {
-    $("vote-cancel-form").hidden = true;
+  $("cvote-cancel-back").addEventListener("click", () => {
+    $("cvote-cancel-form").hidden = true;
     fieldError("vote-cancel-reason-error", null);
     renderLive();
   });
 
-  $("vote-cancel-form").addEventListener("submit", async (event) => {
+  $("cvote-cancel-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const reason = $("vote-cancel-reason").value.trim();
     if (!reason) {
@@ -441,7 +444,7 @@ export function mountVotePanel({ config, getState }) {
     }
     const ack = await act($("vote-cancel-confirm"), "vote_cancel", { vote_id: live().id, reason });
     if (ack.ok) {
-      $("vote-cancel-form").hidden = true;
+      $("cvote-cancel-form").hidden = true;
       $("vote-cancel-reason").value = "";
       fieldError("vote-cancel-reason-error", null);
       renderLive();
@@ -451,26 +454,26 @@ export function mountVotePanel({ config, getState }) {
   });
 
   // A vote made on the spot: Agree / Disagree / Abstain, for the item in progress.
-  const quick = $("vote-quick");
-  const toggle = $("vote-quick-toggle");
+  const quick = $("cvote-quick");
+  const toggle = $("cvote-quick-toggle");
   function showQuick(show) {
     quick.hidden = !show;
     toggle.setAttribute("aria-expanded", String(show));
-    if (show) $("vote-quick-question").focus();
-    else fieldError("vote-quick-question-error", null);
+    if (show) $("cvote-quick-question").focus();
+    else fieldError("cvote-quick-question-error", null);
   }
   toggle.addEventListener("click", () => showQuick(quick.hidden));
-  $("vote-quick-cancel").addEventListener("click", () => showQuick(false));
+  $("cvote-quick-cancel").addEventListener("click", () => showQuick(false));
   quick.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const question = $("vote-quick-question").value.trim();
+    const question = $("cvote-quick-question").value.trim();
     if (!question) {
-      fieldError("vote-quick-question-error", T.question_required);
-      $("vote-quick-question").focus();
+      fieldError("cvote-quick-question-error", T.question_required);
+      $("cvote-quick-question").focus();
       return;
     }
-    const ack = await act($("vote-quick-submit"), "vote_create", {
-      question, kind: "yes_no", rule: $("vote-quick-rule").value, secret: $("vote-quick-secret").checked,
+    const ack = await act($("cvote-quick-submit"), "vote_create", {
+      question, kind: "yes_no", rule: $("cvote-quick-rule").value, secret: $("cvote-quick-secret").checked,
       agenda_item_id: getState()?.item?.id ?? null,
     });
     if (ack.ok) {
@@ -479,7 +482,7 @@ export function mountVotePanel({ config, getState }) {
       highlight = ack.vote.id;
       render();
     } else if (ack.error?.field === "question") {
-      fieldError("vote-quick-question-error", ack.error.message);
+      fieldError("cvote-quick-question-error", ack.error.message);
     } else if (ack.error?.field) {
       showError(ack.error);
     }
