@@ -242,7 +242,7 @@ export function mountVoteScreen(room, { container, strings: T }) {
       const at = ui.picked.indexOf(id);
       if (at >= 0) ui.picked.splice(at, 1);
       else if (ui.picked.length < v.max_choices) ui.picked.push(id);
-      else ui.error = fill(T.at_most, { k: v.max_choices });
+      else ui.error = fill(T.at_most_reached, { k: v.max_choices });
     } else {
       ui.picked = [id];
       ui.step = "confirm";
@@ -336,7 +336,7 @@ export function mountVoteScreen(room, { container, strings: T }) {
         h("span", { class: "ballot-result-count" }, fill(T.count, { n: row.count }), " ",
           h("small", {}, percent(row.count, d.base, lang)))));
     }
-    return h("div", { class: "ballot-result", id: "ballot-result", dataset: { outcome: d.state } },
+    return h("div", { class: "ballot-result", id: "ballot-result", dataset: { outcome: d.state, kind: v.kind } },
       h("p", { class: "ballot-outcome", id: "ballot-outcome" }, d.outcome),
       list,
       h("p", { class: "ballot-result-facts" }, fill(T.turnout, { ballots: r.ballots, eligible: r.eligible,

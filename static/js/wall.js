@@ -179,6 +179,7 @@ function renderVote(state, delta) {
   voteShown = `${v.id}:${v.status}`;
   voteBox.dataset.status = v.status;
   voteBox.dataset.voteId = String(v.id);
+  voteBox.dataset.kind = v.kind;
   delete voteBox.dataset.outcome;
   const parts = [voteTop(v), h("h2", { class: `wall-vote-question${v.question.length > 160 ? " is-long" : ""}`,
                                         id: "wall-vote-question" }, v.question)];

@@ -233,3 +233,57 @@ def test_a_tablet_reloaded_before_the_acknowledgement_resends_the_same_ballot_co
     result = chair.request.get(f"/api/v1/votes/{vote['id']}").json()["result"]
     assert result["ballots"] == 1
     assert {o["code"]: o["count"] for o in result["options"]} == {"yes": 1, "no": 0, "abstain": 0}
+
+
+def test_electing_with_toggle_tiles_and_a_member_not_on_the_list(live_server, new_tablet):
+    _, app = live_server
+    mid, _ = _seed(app, "vm")
+    secretary = new_tablet()
+    log_in(secretary, "thuky_vm")
+    vote = _prepare(secretary, mid, question="Bầu Ủy viên Thường trực HĐND huyện (chọn tối đa 2 người)", kind="multi",
+                    max_choices=2, options=["Lê Văn An", "Trần Thị Bình", "Hoàng Minh Cường"], rule="cast")
+    tablets = [_delegate(new_tablet, f"db{n}_vm", mid) for n in (1, 2, 3)]
+    for tablet in tablets:
+        tablet.goto(f"/meetings/{mid}")
+        tablet.wait_for_selector("#vote-screen[data-ready='true']", state="attached")
+    chair = new_tablet()  # a voting member, but not checked in when the vote opens
+    log_in(chair, "chutoa_vm")
+    chair.goto(f"/meetings/{mid}")
+    chair.wait_for_selector("#vote-screen[data-ready='true']", state="attached")
+    _post(chair, f"/api/v1/votes/{vote['id']}/open")
+
+    chair.wait_for_selector("#vote-screen[data-status='open'][data-step='ineligible']")
+    assert "Bạn không thuộc danh sách biểu quyết" in chair.inner_text("#ballot-ineligible")
+    assert chair.locator(".ballot-choice").count() == 0
+
+    d1, d2, d3 = tablets
+    options = {o["label"]: o["id"] for o in vote["options"]}
+    d1.wait_for_selector("#vote-screen[data-status='open'][data-step='choose']")
+    assert "Chọn tối đa 2" in d1.inner_text("#vote-screen")
+    assert d1.is_disabled("#ballot-next")
+    for name in ("Lê Văn An", "Trần Thị Bình", "Hoàng Minh Cường"):  # the third is one too many
+        d1.click(f".ballot-choice[data-option-id='{options[name]}']")
+    assert d1.inner_text("#ballot-counter") == "Đã chọn 2/2"
+    assert d1.get_attribute(f".ballot-choice[data-option-id='{options['Hoàng Minh Cường']}']", "aria-pressed") == "false"
+    screenshot(d1, "46-tablet-multi")
+    d1.click("#ballot-next")
+    d1.wait_for_selector("#vote-screen[data-step='confirm']")
+    d1.click("#ballot-confirm-yes")
+    d1.wait_for_selector("#vote-screen[data-step='done']")
+    assert "Lê Văn An, Trần Thị Bình" in d1.inner_text("#ballot-done")
+    for tablet, name in ((d2, "Lê Văn An"), (d3, "Hoàng Minh Cường")):
+        tablet.wait_for_selector("#vote-screen[data-step='choose']")
+        tablet.click(f".ballot-choice[data-option-id='{options[name]}']")
+        tablet.click("#ballot-next")
+        tablet.click("#ballot-confirm-yes")
+        tablet.wait_for_selector("#vote-screen[data-step='done']")
+
+    link = _post(secretary, f"/api/v1/meetings/{mid}/wall-links")
+    _post(chair, f"/api/v1/votes/{vote['id']}/close")
+    _post(chair, f"/api/v1/votes/{vote['id']}/publish")
+    wall = new_tablet()
+    wall.goto(f"/wall/{link['token']}")  # a wall opened just after the announcement still shows it
+    wall.wait_for_selector("#wall-vote[data-status='published'][data-outcome='passed']")
+    assert "Trúng cử: Lê Văn An" in wall.inner_text("#wall-outcome")
+    screenshot(wall, "47-wall-elected")
+    d2.wait_for_selector("#ballot-result[data-outcome='passed']")
