@@ -11,7 +11,7 @@
 const fill = (template, values) => (template ?? "").replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 const RETRY_MS = 2500;
 const KEEP_RECORDS_MS = 3 * 24 * 3600 * 1000;
-const RETRYABLE = new Set(["timeout", "rate_limited", "server_error", "unauthorized"]);
+const RETRYABLE = new Set(["timeout", "rate_limited", "server_error"]);
 
 function uuid4() {
   if (globalThis.crypto?.randomUUID) return crypto.randomUUID(); // only in secure contexts (https, localhost)

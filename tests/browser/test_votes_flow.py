@@ -135,6 +135,7 @@ def test_chair_opens_delegates_vote_wall_shows_progress_and_the_result(live_serv
     d2.wait_for_selector("#ballot-banner:visible")
     assert d2.locator("#vote-screen").is_hidden()
     assert "Bạn chưa biểu quyết" in d2.inner_text("#ballot-banner")
+    screenshot(d2, "40-tablet-minimised")
     d2.click("#ballot-banner-open")
     d2.wait_for_selector("#vote-screen:visible")
 
