@@ -30,13 +30,14 @@ def enter(sid: str, meeting_id: int | None) -> None:
     row = db.session.get(RoomConnection, sid)
     if row is None or row.meeting_id == meeting_id:
         return
-    before = row.meeting_id
+    before, user_id = row.meeting_id, row.user_id  # read before the commit expires the row
     row.meeting_id = meeting_id
     db.session.commit()
-    if row.user_id:
-        for changed in (before, meeting_id):
-            if changed:
-                _presence(changed, row.user_id)
+    if user_id:
+        if before:
+            _presence(before, user_id)
+        if meeting_id:
+            _presence(meeting_id, user_id, connected=True)  # this very socket is in it: no need to count
 
 
 def forget(sid: str) -> None:
@@ -55,10 +56,11 @@ def connected_users(meeting_id: int) -> list[int]:
         RoomConnection.meeting_id == meeting_id, RoomConnection.user_id.is_not(None)))))
 
 
-def _presence(meeting_id: int, user_id: int) -> None:
+def _presence(meeting_id: int, user_id: int, connected: bool | None = None) -> None:
     """Connected or not goes to the chair's and secretary's consoles only: a thousand tablets need not hear it."""
-    connected = db.session.scalar(sa.select(sa.func.count()).select_from(RoomConnection).where(
-        RoomConnection.meeting_id == meeting_id, RoomConnection.user_id == user_id)) > 0
+    if connected is None:  # another socket of the same person may still be in the meeting
+        connected = db.session.scalar(sa.select(sa.func.count()).select_from(RoomConnection).where(
+            RoomConnection.meeting_id == meeting_id, RoomConnection.user_id == user_id)) > 0
     socketio.emit("presence", {"meeting_id": meeting_id, "user_id": user_id, "connected": connected},
                   to=organisers_room(meeting_id))
 

@@ -16,8 +16,8 @@ from server.documents import storage
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.meetings.service import editable_meeting, get_meeting
-from server.models import (ATTENDANCE, Attendance, Document, DocumentVersion, Meeting, Participant, RoomState, User,
-                           WallToken)
+from server.models import (ATTENDANCE, AgendaItem, Attendance, Document, DocumentVersion, Meeting, Participant,
+                           RoomState, User, WallToken)
 from server.models.types import utcnow
 from server.permissions import participation, role_in
 from server.realtime import connections
@@ -46,10 +46,16 @@ def state_of(meeting_id: int, *, lock: bool = False) -> RoomState:
 
 
 def commit_delta(meeting: Meeting, state: RoomState, kind: str, data: dict) -> dict:
-    state.seq += 1
+    # Numbers taken before the commit: it expires every loaded row, and reading them again costs a query each.
+    meeting_id, seq = meeting.id, state.seq + 1
+    state.seq = seq
     db.session.commit()
-    delta = {"meeting_id": meeting.id, "seq": state.seq, "type": kind, "data": data}
-    publish(meeting.id, "room", delta)
+    return _publish_delta(meeting_id, seq, kind, data)
+
+
+def _publish_delta(meeting_id: int, seq: int, kind: str, data: dict) -> dict:
+    delta = {"meeting_id": meeting_id, "seq": seq, "type": kind, "data": data}
+    publish(meeting_id, "room", delta)
     return delta
 
 
@@ -97,30 +103,91 @@ def may_present(user: User, meeting: Meeting, state: RoomState) -> bool:
 
 
 def present(user: User, meeting_id: int, data: dict) -> dict:
-    """Show a document page to the room: document, page, zoom and scroll (0..1 of the page)."""
-    meeting = _live_meeting(user, meeting_id)
-    state = state_of(meeting.id, lock=True)
-    if not may_present(user, meeting, state):
+    """Show a document page to the room: document, page, zoom and scroll (0..1 of the page).
+
+    The hot path of a live meeting (every page turn waits for it before the first tablet hears of it), so it reads
+    only columns: the caller with the room state, then the document with its current version, then one
+    UPDATE ... RETURNING that raises seq. The same rules as get_meeting, may_present and commit_delta."""
+    caller = db.session.execute(
+        sa.select(Meeting.status, Participant.role, RoomState.meeting_id.label("state_made"), RoomState.presenter_id,
+                  User.full_name.label("presenter_name"))
+        .select_from(Meeting)
+        .outerjoin(Participant, (Participant.meeting_id == Meeting.id) & (Participant.user_id == user.id))
+        .outerjoin(RoomState, RoomState.meeting_id == Meeting.id)
+        .outerjoin(User, User.id == RoomState.presenter_id)
+        .where(Meeting.id == meeting_id)).one_or_none()
+    # permissions.can_view_meeting on these columns: invited, and a draft only for its secretary.
+    if caller is None or caller.role is None or (caller.status == "draft" and caller.role != "secretary"):
+        raise NotFound()
+    if caller.status not in LIVE_STATUSES:
+        raise Conflict(_("This meeting is not open."), code="meeting_not_live")
+    if not (caller.role == "chair" or caller.presenter_id == user.id):
         raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
     document_id = v.integer(data, "document_id", _("Document"), required=True)
-    document = db.session.get(Document, document_id)
-    if document is None or document.agenda_item.meeting_id != meeting.id:
-        raise Invalid(_("This document is not part of the meeting."), field="document_id")
-    version = document.current
+    doc = _presentable(meeting_id, document_id)
     if "version_id" in data and data["version_id"] is not None:
         version_id = v.integer(data, "version_id", _("Version"))
-        version = next((x for x in document.versions if x.id == version_id), None)
-        if version is None:
-            raise Invalid(_("This version does not belong to the document."), field="version_id")
-    page = v.integer(data, "page", _("Page"), required=True, minimum=1, maximum=max(1, version.page_count))
-    zoom = _number(data, "zoom", 1.0, 0.25, 8.0)
-    state.presenting = True
-    state.document_id, state.version_id, state.page = document.id, version.id, page
-    state.zoom, state.scroll_x, state.scroll_y = zoom, _number(data, "scroll_x", 0.0, 0, 1), _number(
-        data, "scroll_y", 0.0, 0, 1)
-    state.item_id = document.agenda_item_id  # presenting a document moves the meeting to its item: one delta says both
-    return commit_delta(meeting, state, "presentation",
-                         {**snap.presentation(state), "item": snap.item(meeting, state)})
+        if version_id != doc.version_id:
+            _refuse_version(document_id, version_id)
+    page = v.integer(data, "page", _("Page"), required=True, minimum=1, maximum=max(1, doc.page_count))
+    shown = {"zoom": _number(data, "zoom", 1.0, 0.25, 8.0), "scroll_x": _number(data, "scroll_x", 0.0, 0, 1),
+             "scroll_y": _number(data, "scroll_y", 0.0, 0, 1)}
+    if caller.state_made is None:
+        state_of(meeting_id)  # first change of this meeting: make the row
+    # Presenting a document moves the meeting to its item: one delta says both.
+    update = (sa.update(RoomState).where(RoomState.meeting_id == meeting_id)
+              .values(seq=RoomState.seq + 1, presenting=True, document_id=document_id, version_id=doc.version_id,
+                      page=page, item_id=doc.item_id, **shown))
+    if caller.role != "chair":  # checked again under the row's lock: the chair may have named someone else meanwhile
+        update = update.where(RoomState.presenter_id == user.id)
+    row = _update_returning(update, meeting_id, RoomState.seq, RoomState.presenter_id)
+    if row is None:
+        db.session.rollback()
+        raise Forbidden(_("Only the chair, or the person the chair names, can present."), code="not_presenter")
+    presenter_name = caller.presenter_name
+    if row.presenter_id != caller.presenter_id:  # named meanwhile: the delta must say who it is now
+        presenter_name = db.session.scalar(sa.select(User.full_name).where(User.id == row.presenter_id))
+    db.session.commit()
+    data = snap.presentation_json(
+        presenting=True, presenter_id=row.presenter_id, presenter_name=presenter_name, document_id=document_id,
+        version_id=doc.version_id, title=doc.title, confidential=doc.confidentiality != "none", page=page, **shown)
+    data["item"] = {"id": doc.item_id, "number": doc.item_position + 1, "title": doc.item_title}
+    return _publish_delta(meeting_id, row.seq, "presentation", data)
+
+
+def _presentable(meeting_id: int, document_id: int):
+    """The document with its agenda item and current (newest) version, as columns; Invalid unless in this meeting."""
+    doc = db.session.execute(
+        sa.select(Document.title, Document.confidentiality, AgendaItem.id.label("item_id"),
+                  AgendaItem.position.label("item_position"), AgendaItem.title.label("item_title"),
+                  DocumentVersion.id.label("version_id"), DocumentVersion.page_count)
+        .join(AgendaItem, AgendaItem.id == Document.agenda_item_id)
+        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(Document.id == document_id, AgendaItem.meeting_id == meeting_id)
+        .order_by(DocumentVersion.number.desc()).limit(1)).one_or_none()
+    if doc is None:
+        raise Invalid(_("This document is not part of the meeting."), field="document_id")
+    return doc
+
+
+def _refuse_version(document_id: int, version_id: int) -> None:
+    """Only the current version is presented: tablets open a document at its current version and could not follow."""
+    owner = db.session.scalar(sa.select(DocumentVersion.document_id).where(DocumentVersion.id == version_id))
+    if owner != document_id:
+        raise Invalid(_("This version does not belong to the document."), field="version_id")
+    raise Conflict(_("A newer version of this document has been uploaded. Open the current version to present it."),
+                   code="old_version")
+
+
+def _update_returning(update, meeting_id: int, *columns):
+    """UPDATE ... RETURNING where the database has it (PostgreSQL, SQLite 3.35+); else the UPDATE and a read in the
+    same transaction, which still holds the row (SQLite has one writer). None when no row matched."""
+    options = {"synchronize_session": False}
+    if db.session.get_bind().dialect.update_returning:
+        return db.session.execute(update.returning(*columns), execution_options=options).one_or_none()
+    if db.session.execute(update, execution_options=options).rowcount == 0:
+        return None
+    return db.session.execute(sa.select(*columns).where(RoomState.meeting_id == meeting_id)).one()
 
 
 def stop_presenting(user: User, meeting_id: int) -> dict:
@@ -198,8 +265,11 @@ def room_snapshot(user: User | None, meeting_id: int) -> dict:
     meeting = db.session.get(Meeting, meeting_id) if user is None else get_meeting(user, meeting_id)
     if meeting is None:
         raise NotFound()
-    state = state_of(meeting.id)
-    db.session.commit()  # keeps the state row if it was just made
+    # A meeting nobody has changed yet has no row: a blank one, not stored, so a join writes nothing here (the row is
+    # made by the first change, under its lock).
+    state = (db.session.scalar(sa.select(RoomState).where(RoomState.meeting_id == meeting.id))
+             or RoomState(meeting_id=meeting.id, seq=0, presenting=False, page=1, zoom=1.0, scroll_x=0.0,
+                          scroll_y=0.0))
     return snap.snapshot(meeting, state, user)
 
 

@@ -4,39 +4,39 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import Attendance, Document, Meeting, Participant, RoomState, User, Vote
-from server.permissions import role_in
+from server.models import AgendaItem, Attendance, Document, Meeting, Participant, RoomState, User, Vote
 from server.realtime import connections
 from server.votes.serializers import vote_json
 
 
 def attendance(meeting: Meeting) -> dict:
     """Who is checked in, counts per site, and quorum: more than quorum_percent of the voting members checked in."""
-    rows = {a.participant_id: a for a in db.session.scalars(
-        sa.select(Attendance).where(Attendance.meeting_id == meeting.id))}
     counted = ("present", "online") if meeting.online_counts else ("present",)
     people, counts = [], {"present": 0, "online": 0, "absent": 0, "unknown": 0}
     sites = {s.id: {"site_id": s.id, "name": s.name, "present": 0, "online": 0, "absent": 0, "unknown": 0}
              for s in meeting.sites}
     voting_total = voting_in = 0
-    # One query for everyone with their names: a join must not cost a query per member (1,000 tablets would make
-    # it a million).
-    members = db.session.execute(sa.select(Participant, User.full_name).join(User, User.id == Participant.user_id)
-                                 .where(Participant.meeting_id == meeting.id).order_by(Participant.id)).all()
-    for p, full_name in members:
+    # One query for everyone with their names and attendance, as columns: a join must not cost a query per member
+    # (1,000 tablets would make it a million), nor build a thousand ORM objects.
+    members = db.session.execute(
+        sa.select(Participant.id, Participant.user_id, Participant.role, Participant.can_vote, Participant.site_id,
+                  User.full_name, Attendance.status, Attendance.reason)
+        .join(User, User.id == Participant.user_id)
+        .outerjoin(Attendance, Attendance.participant_id == Participant.id)
+        .where(Participant.meeting_id == meeting.id).order_by(Participant.id)).all()
+    for p in members:
         if p.role == "secretary":
             continue  # the secretary serves the meeting; not a member of it
-        row = rows.get(p.id)
-        status = row.status if row else "unknown"
+        status = p.status or "unknown"
         counts[status] += 1
         if p.site_id in sites:
             sites[p.site_id][status] += 1
         if p.can_vote:
             voting_total += 1
             voting_in += status in counted
-        people.append({"participant_id": p.id, "user_id": p.user_id, "full_name": full_name,
+        people.append({"participant_id": p.id, "user_id": p.user_id, "full_name": p.full_name,
                        "role": p.role, "can_vote": p.can_vote, "site_id": p.site_id, "status": status,
-                       "reason": row.reason if row else ""})
+                       "reason": p.reason or ""})
     required = voting_total * meeting.quorum_percent // 100 + 1 if voting_total else 0
     return {"counts": counts, "by_site": list(sites.values()), "participants": people,
             "quorum": {"voting_members": voting_total, "checked_in": voting_in, "required": required,
@@ -44,21 +44,36 @@ def attendance(meeting: Meeting) -> dict:
                        "reached": voting_total > 0 and voting_in >= required}}
 
 
-def presentation(state: RoomState) -> dict:
-    presenter = db.session.get(User, state.presenter_id) if state.presenter_id else None
-    document = db.session.get(Document, state.document_id) if state.document_id else None
+def presentation_json(*, presenting: bool, presenter_id: int | None, presenter_name: str | None,
+                      document_id: int | None, version_id: int | None, title: str | None, confidential: bool,
+                      page: int, zoom: float, scroll_x: float, scroll_y: float) -> dict:
+    """What is shown, in snapshots and deltas alike. confidential: tablets fetch the pages with their own access (and
+    watermark); the wall screen never shows them."""
     return {
-        "presenting": state.presenting,
-        "presenter": {"user_id": presenter.id, "full_name": presenter.full_name} if presenter else None,
-        "document_id": state.document_id, "version_id": state.version_id,
-        "title": document.title if document else None,
-        "page": state.page, "zoom": state.zoom, "scroll_x": state.scroll_x, "scroll_y": state.scroll_y,
+        "presenting": presenting,
+        "presenter": {"user_id": presenter_id, "full_name": presenter_name} if presenter_id else None,
+        "document_id": document_id, "version_id": version_id, "title": title, "confidential": confidential,
+        "page": page, "zoom": zoom, "scroll_x": scroll_x, "scroll_y": scroll_y,
     }
 
 
+def presentation(state: RoomState) -> dict:
+    presenter = db.session.get(User, state.presenter_id) if state.presenter_id else None
+    document = db.session.get(Document, state.document_id) if state.document_id else None
+    return presentation_json(
+        presenting=state.presenting, presenter_id=presenter.id if presenter else None,
+        presenter_name=presenter.full_name if presenter else None, document_id=state.document_id,
+        version_id=state.version_id, title=document.title if document else None,
+        confidential=bool(document and document.is_confidential), page=state.page, zoom=state.zoom,
+        scroll_x=state.scroll_x, scroll_y=state.scroll_y)
+
+
 def item(meeting: Meeting, state: RoomState) -> dict | None:
-    current = next((i for i in meeting.items if i.id == state.item_id), None)
-    return {"id": current.id, "number": current.number, "title": current.title} if current else None
+    # By key: no query when the meeting's items are loaded already, one row when they are not (not the whole agenda).
+    current = db.session.get(AgendaItem, state.item_id) if state.item_id else None
+    if current is None or current.meeting_id != meeting.id:
+        return None
+    return {"id": current.id, "number": current.number, "title": current.title}
 
 
 def current_vote(meeting: Meeting) -> Vote | None:
@@ -74,14 +89,13 @@ def snapshot(meeting: Meeting, state: RoomState, viewer: User | None) -> dict:
         "item": item(meeting, state), "presentation": presentation(state), "attendance": attendance(meeting),
         "me": None, "vote": None,
     }
+    participant = None if viewer is None else db.session.scalar(sa.select(Participant).where(
+        Participant.meeting_id == meeting.id, Participant.user_id == viewer.id))
+    role = participant.role if participant else None
     current = current_vote(meeting)
-    role = role_in(viewer, meeting) if viewer is not None else None
     if current is not None:
         data["vote"] = vote_json(current, role=role, me=viewer)
     if viewer is not None:
-        participant = db.session.scalar(sa.select(Participant).where(
-            Participant.meeting_id == meeting.id, Participant.user_id == viewer.id))
-        role = role_in(viewer, meeting)
         data["me"] = {"user_id": viewer.id, "participant_id": participant.id if participant else None,
                       "role": role, "can_vote": bool(participant and participant.can_vote),
                       "may_present": role == "chair" or state.presenter_id == viewer.id,
