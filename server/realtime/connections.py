@@ -2,9 +2,12 @@
 logging out, a disabled account or a removal from a meeting can close that person's sockets at once."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -15,8 +18,45 @@ from server.realtime.broadcast import organisers_room
 
 log = logging.getLogger(__name__)
 
-INSTANCE = uuid.uuid4().hex  # this server process
 STALE_AFTER = timedelta(seconds=45)
+
+
+def _pid_scope() -> str:
+    """Where a process id means one process: this boot of this machine and this PID namespace (one per container).
+    Two processes with the same scope can tell from the pid alone whether the other still runs."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:  # not Linux: no scope, rows of a stopped process are forgotten after STALE_AFTER only
+        return uuid.uuid4().hex[:12]
+    return hashlib.sha256(f"{boot}:{namespace}".encode()).hexdigest()[:12]
+
+
+SCOPE = _pid_scope()
+# This server process: its scope and pid (so a restarted server, or a sibling on the same machine, can see at once
+# that the process behind rows has stopped), then a random part (pids are reused). At most 32 characters.
+INSTANCE = f"{SCOPE}.{os.getpid():x}.{uuid.uuid4().hex[:10]}"
+
+
+def _stopped(instance: str) -> bool:
+    """True only when certain: an instance of this scope whose process no longer runs."""
+    scope, _, rest = instance.partition(".")
+    pid_hex = rest.partition(".")[0]
+    if scope != SCOPE or instance == INSTANCE or not pid_hex:
+        return False
+    try:
+        pid = int(pid_hex, 16)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return True  # our own pid, another instance: our previous incarnation (e.g. a restarted container's server)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, someone else's
+        return False
+    return False  # runs (or the pid was reused): left to STALE_AFTER
 
 
 def register(sid: str, *, user_id: int | None, login_session_id: str | None, wall_token_id: int | None) -> None:
@@ -99,7 +139,10 @@ def heartbeat() -> None:
     """Marks this process alive and forgets the connections of processes that stopped (a crash leaves rows)."""
     now = utcnow()
     db.session.merge(ServerInstance(id=INSTANCE, seen_at=now))
-    stale = list(db.session.scalars(sa.select(ServerInstance.id).where(ServerInstance.seen_at < now - STALE_AFTER)))
+    # Not seen for a while, or (at once, without waiting STALE_AFTER) a process of this machine that has stopped:
+    # after a restart the tablets reconnect within seconds and must not be shown twice meanwhile.
+    stale = [row.id for row in db.session.execute(sa.select(ServerInstance.id, ServerInstance.seen_at))
+             if row.seen_at < now - STALE_AFTER or _stopped(row.id)]
     if stale:
         db.session.execute(sa.delete(RoomConnection).where(RoomConnection.instance.in_(stale)))
         db.session.execute(sa.delete(ServerInstance).where(ServerInstance.id.in_(stale)))
