@@ -33,11 +33,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,11 +43,9 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
-PASSWORD = "bench-mat-khau-123"
+from _common import (PASSWORD, PYTHON, ROOT, Server, bench_env, login, machine, migrate, percentile, raise_open_files,
+                     seed_app, seed_meeting, seed_users, set_meeting_status, sio_connect, ws_url)
+
 BACKLOG = 2048  # what wsgi.py uses (LISTEN_BACKLOG); passed to both servers
 MAX_CONNECTIONS = 10000  # wsgi.py's MAX_CONNECTIONS
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # server.concurrency imports eventlet
@@ -182,24 +176,9 @@ def _on_message(tablet: Tablet, msg, now: float) -> None:
         tablet.closed = True
 
 
-def _connect_and_join(tablet: Tablet, ws_url: str, meeting_id: int, timeout: float) -> None:
-    import websocket
-
-    ws = websocket.create_connection(ws_url, timeout=timeout, suppress_origin=True,
-                                     header=[f"Cookie: {tablet.cookie}"] if tablet.cookie else [],
-                                     sockopt=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),))
-    tablet.ws = ws
-    opening = ws.recv()
-    if not opening.startswith("0"):
-        raise RuntimeError(f"engine.io open: {opening[:80]!r}")
-    ws.send("40")
-    while True:
-        msg = ws.recv()
-        if msg.startswith("40"):
-            break
-        if msg.startswith("44"):
-            raise PermissionError("connect refused")
-        _on_message(tablet, msg, time.time())
+def _connect_and_join(tablet: Tablet, url: str, meeting_id: int, timeout: float) -> None:
+    tablet.ws = sio_connect(url, tablet.cookie, timeout, on_message=lambda msg: _on_message(tablet, msg, time.time()))
+    ws = tablet.ws
     ws.send("420" + json.dumps(["join", {"meeting_id": meeting_id}]))
     while True:
         msg = ws.recv()
@@ -328,9 +307,8 @@ class Tablets:
         return out
 
     def connect(self, base: str, meeting_id: int, *, concurrency: int, timeout: float = 60, delay: float = 1.0):
-        ws_url = base.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         start_at = time.time() + delay
-        parts = self.ask("connect", ws_url, meeting_id, start_at, concurrency, timeout)
+        parts = self.ask("connect", ws_url(base), meeting_id, start_at, concurrency, timeout)
         errors: Counter = Counter()
         for p in parts:
             errors.update(p["errors"])
@@ -349,63 +327,7 @@ class Tablets:
                 p.kill()
 
 
-# ---- servers -----------------------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, int(round(p / 100 * (len(ordered) - 1)))))
-    return ordered[k]
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-class Server:
-    """A server process in its own process group, on a free port; stopped by stop()."""
-
-    def __init__(self, argv: list[str], env: dict, log: Path, ready_path: str = "/api/v1/session"):
-        import requests
-
-        self.port = free_port()
-        self.base = f"http://{HOST}:{self.port}"
-        self.env = {**env, "PORT": str(self.port), "HOST": HOST}
-        self.log = open(log, "ab")
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        for _ in range(600):
-            try:
-                requests.get(self.base + ready_path, timeout=1)
-                return
-            except requests.RequestException:
-                if self.proc.poll() is not None:
-                    raise SystemExit(f"a server stopped at start; see {log}")
-                time.sleep(0.1)
-        self.stop()
-        raise SystemExit(f"a server did not answer within 60 s; see {log}")
-
-    def cpu(self) -> float:
-        return cpu_seconds(self.proc.pid)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # its own process group, started above
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
-
+# ---- set-up ----------------------------------------------------------------------------------------------------------
 
 def make_pdf(path: Path, pages: int) -> None:
     from reportlab.lib.pagesizes import A4
@@ -422,77 +344,23 @@ def make_pdf(path: Path, pages: int) -> None:
     c.save()
 
 
-def seed(env: dict, sizes: list[int]) -> dict:
-    """Secretary, chair, delegates (one shared hash) and one published meeting per size, straight into the database."""
-    from werkzeug.security import generate_password_hash
-
-    from server import create_app
-    from server.extensions import db
-    from server.models import AgendaItem, Meeting, Participant, User
-    from server.models.types import utcnow
-
-    app = create_app({"INSTANCE_PATH": env["INSTANCE_PATH"], "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
-                      "UPLOAD_FOLDER": env["UPLOAD_FOLDER"], "SECRET_KEY": "x", "SOCKETIO_ASYNC_MODE": "threading",
-                      "REDIS_URL": None})
-    with app.app_context():
-        shared = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
-        secretary = User(username="thuky", full_name="Thư ký Bench", password_hash=shared, can_create_meetings=True)
-        chair = User(username="chutoa", full_name="Chủ tọa Bench", password_hash=shared)
-        delegates = [User(username=f"daibieu{k:04d}", full_name=f"Đại biểu {k:04d}", password_hash=shared)
-                     for k in range(1, max(sizes) + 1)]
-        db.session.add_all([secretary, chair, *delegates])
-        db.session.flush()
-        meetings = {}
-        for n in sorted(set(sizes)):
-            meeting = Meeting(title=f"Kỳ họp benchmark, {n} đại biểu", organization="UBND huyện Thử Nghiệm",
-                              location="Phòng họp 1", starts_at=utcnow(), status="published")
-            meeting.items = [AgendaItem(position=0, title="Báo cáo kinh tế – xã hội năm 2026")]
-            meeting.participants = ([Participant(user_id=secretary.id, role="secretary", can_vote=False),
-                                     Participant(user_id=chair.id, role="chair", can_vote=True)]
-                                    + [Participant(user_id=u.id, role="delegate", can_vote=True)
-                                       for u in delegates[:n]])
-            db.session.add(meeting)
-            db.session.flush()
-            meetings[n] = {"meeting_id": meeting.id, "item_id": meeting.items[0].id}
-        db.session.commit()
-        names = [u.username for u in delegates]
-        db.engine.dispose()
-    return {"meetings": meetings, "delegates": names}
-
-
-def start_meetings(env: dict, meeting_ids: list[int]) -> None:
-    from server import create_app
-    from server.extensions import db
-    from server.models import Meeting
-
-    app = create_app({"INSTANCE_PATH": env["INSTANCE_PATH"], "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
-                      "UPLOAD_FOLDER": env["UPLOAD_FOLDER"], "SECRET_KEY": "x", "SOCKETIO_ASYNC_MODE": "threading",
-                      "REDIS_URL": None})
-    with app.app_context():
-        for meeting_id in meeting_ids:
-            db.session.get(Meeting, meeting_id).status = "in_progress"
-        db.session.commit()
-        db.engine.dispose()
-
-
-def login(base: str, username: str) -> str:
-    """Logs in once over HTTP; the Cookie header for every later connection."""
-    import requests
-
-    with requests.Session() as http:
-        r = http.post(f"{base}/api/v1/session", json={"username": username, "password": PASSWORD}, timeout=300)
-        r.raise_for_status()
-        return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
-
-
 def prepare(args, tmp: Path, env: dict, pdf: Path) -> dict:
-    """Seeds, uploads the document into every meeting, and logs everybody in once."""
+    """Seeds (one meeting per size, exactly that many delegates), uploads the document into every meeting, and logs
+    everybody in once."""
     import requests
 
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "server:create_app", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seeded = seed(env, args.sizes + [args.storm])
-    server = Server([str(VENV_BIN / "python"), "wsgi.py"], env, tmp / "server-setup.log")
+    migrate(env)
+    app = seed_app(env)
+    people = seed_users(app, max(args.sizes + [args.storm]))
+    secretary_id, chair_id = people["secretary"][0], people["chair"][0]
+    meetings = {}
+    for n in sorted(set(args.sizes + [args.storm]) - {0}):
+        meetings[n] = seed_meeting(app, title=f"Kỳ họp benchmark, {n} đại biểu", status="published", people=(
+            [(secretary_id, "secretary", False), (chair_id, "chair", True)]
+            + [(user_id, "delegate", True) for user_id, _ in people["delegates"][:n]]))
+        meetings[n]["item_id"] = meetings[n]["item_ids"][0]
+    seeded = {"meetings": meetings, "delegates": [name for _, name in people["delegates"]]}
+    server = Server(env, tmp / "server-setup.log")
     try:
         secretary = requests.Session()
         r = secretary.post(f"{server.base}/api/v1/session", json={"username": "thuky", "password": PASSWORD},
@@ -521,12 +389,13 @@ def prepare(args, tmp: Path, env: dict, pdf: Path) -> dict:
                 time.sleep(0.1)
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            cookies = list(pool.map(lambda u: login(server.base, u), ["chutoa", *seeded["delegates"]]))
+            cookies = [c for c, _ in pool.map(lambda u: login(server.base, u), ["chutoa", *seeded["delegates"]])]
         seeded["login_s"] = time.perf_counter() - t0
         seeded["chair_cookie"], seeded["cookies"] = cookies[0], cookies[1:]
+        seeded["listen"] = server.listen_settings()
     finally:
         server.stop()
-    start_meetings(env, [m["meeting_id"] for m in seeded["meetings"].values()])
+    set_meeting_status(app, [m["meeting_id"] for m in seeded["meetings"].values()], "in_progress")
     return seeded
 
 
@@ -647,18 +516,6 @@ def capture_delta(base: str, cookie: str, payload: dict) -> dict:
     return got[-1]
 
 
-def machine() -> dict:
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal")))
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": f"{kb / 1024 / 1024:.1f} GiB", "os": platform.platform(),
-            "python": platform.python_version()}
-
-
 def print_profile(path: Path, top: int) -> list[str]:
     data = json.loads(path.read_text())
     total = data["samples"] or 1
@@ -701,11 +558,10 @@ def main() -> None:
     try:
         info = machine()
         load_start = os.getloadavg()[0]
-        print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, {info['os']}", flush=True)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'b.sqlite3'}", "INSTANCE_PATH": str(tmp / "inst"),
-               "UPLOAD_FOLDER": str(tmp / "up"), "SECRET_KEY": "x", "SHOW_DEMO_ACCOUNTS": "0",
-               "LISTEN_BACKLOG": str(BACKLOG), "MAX_CONNECTIONS": str(MAX_CONNECTIONS), "PYTHONWARNINGS": "ignore"}
-        env.pop("REDIS_URL", None)
+        open_files = raise_open_files()
+        print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, {info['os']}; open files "
+              f"{open_files}; load average {load_start:.2f}", flush=True)
+        env = bench_env(tmp, LISTEN_BACKLOG=str(BACKLOG), MAX_CONNECTIONS=str(MAX_CONNECTIONS))
         pdf = tmp / "bao-cao.pdf"
         make_pdf(pdf, max(args.pages, 2))
         t0 = time.perf_counter()
@@ -713,9 +569,14 @@ def main() -> None:
         print(f"[1] seeded {len(seeded['delegates'])} delegates and {len(seeded['meetings'])} meetings, document "
               f"rendered, {len(seeded['cookies']) + 1} logins in {seeded['login_s']:.1f} s "
               f"(setup {time.perf_counter() - t0:.1f} s)", flush=True)
+        listen = seeded["listen"]
+        print(f"    real server as started: eventlet backlog {listen.get('backlog')}, max_size {listen.get('max_size')};"
+              f" kernel somaxconn {listen.get('somaxconn')}, effective listen backlog "
+              f"{listen.get('effective_backlog')}", flush=True)
+        if listen.get("max_size") != MAX_CONNECTIONS or listen.get("backlog") != BACKLOG:
+            raise SystemExit("the server is not running with wsgi.py's connection settings")
         floor_script = tmp / "floor_app.py"
         floor_script.write_text(FLOOR_APP)
-        real_argv = [str(VENV_BIN / "python"), "wsgi.py"]
 
         rows = {}
         template = None
@@ -727,7 +588,7 @@ def main() -> None:
             def present(page, m=m):
                 return {"meeting_id": m["meeting_id"], "document_id": m["document_id"], "page": page}
 
-            server = Server(real_argv, env, tmp / f"server-{n}.log")
+            server = Server(env, tmp / f"server-{n}.log")
             servers.append(server)
             if template is None:  # the floor emits a payload of the same shape and size as a real delta
                 template = capture_delta(server.base, seeded["chair_cookie"], present(args.pages))
@@ -735,12 +596,13 @@ def main() -> None:
             real = fanout(tablets, server, n, m["meeting_id"], seeded["chair_cookie"], "present", present, args)
             server.stop()
             servers.remove(server)
+            real["load"] = os.getloadavg()[0]
             print(f"[2] N={n} real server: p50 {ms(real['latencies'], 50)} ms, p99 {ms(real['latencies'], 99)} ms, "
                   f"missing {real['missing']}, joined {real['joined']}, closed by the server {real['dropped']}, "
-                  f"{real['cpu_us_per_recipient']:.0f} µs CPU per recipient", flush=True)
+                  f"{real['cpu_us_per_recipient']:.0f} µs CPU per recipient; load average {real['load']:.2f}", flush=True)
 
             floor_env = {**env, "FLOOR_PAYLOAD": str(tmp / "payload.json")}
-            server = Server([str(VENV_BIN / "python"), str(floor_script)], floor_env, tmp / f"floor-{n}.log",
+            server = Server(floor_env, tmp / f"floor-{n}.log", [PYTHON, str(floor_script)],
                             ready_path="/socket.io/?EIO=4&transport=polling")
             servers.append(server)
             floor = fanout(tablets, server, n, 1, "", "fire", lambda page: {"seq": page}, args)
@@ -759,7 +621,7 @@ def main() -> None:
             m = seeded["meetings"][args.storm]
             accounts = list(zip(seeded["delegates"][:args.storm], seeded["cookies"][:args.storm]))
             tablets = Tablets(accounts, args.client_procs)
-            server = Server(real_argv, env, tmp / "server-storm.log")
+            server = Server(env, tmp / "server-storm.log")
             servers.append(server)
             cpu0 = server.cpu()
             joined = tablets.connect(server.base, m["meeting_id"], concurrency=args.storm, timeout=120, delay=2.0)
@@ -789,7 +651,7 @@ def main() -> None:
             prof_env = {**env, "PROFILE_FLAG": str(flag), "PROFILE_OUT": str(out), "PROFILE_ROOT": str(ROOT)}
             accounts = list(zip(seeded["delegates"][:result_n], seeded["cookies"][:result_n]))
             tablets = Tablets(accounts, args.client_procs)
-            server = Server([str(VENV_BIN / "python"), str(sampler)], prof_env, tmp / "server-profile.log")
+            server = Server(prof_env, tmp / "server-profile.log", [PYTHON, str(sampler)])
             servers.append(server)
 
             def present(page, m=m):

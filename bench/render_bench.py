@@ -18,14 +18,10 @@ Not a test: nothing here runs under pytest. The target (docs/PERFORMANCE.md) is 
 from __future__ import annotations
 
 import argparse
-import io
 import multiprocessing as mp
 import os
-import platform
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,11 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
-PASSWORD = "bench-mat-khau-123"
+from _common import PASSWORD, Server, bench_env, machine, migrate, percentile, seed_app, seed_meeting, seed_users
 
 
 # ---- 1. the agenda PDF -----------------------------------------------------------------------------------------------
@@ -316,20 +308,6 @@ def run_pipeline(pdf: Path, sizes, out: Path, workers: int, chunk_pages: int, ki
 
 # ---- 4. a real server and its tablets --------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, int(round(p / 100 * (len(ordered) - 1)))))
-    return ordered[k]
-
-
 def tablet_process(base: str, usernames: list[str], document_id: int, deadline_s: float, barrier, results) -> None:
     """One client process: a thread per tablet; all log in, wait for every process, then fetch all pages."""
     import requests
@@ -396,64 +374,23 @@ def tablet_process(base: str, usernames: list[str], document_id: int, deadline_s
 
 def seed(env: dict, tablets: int) -> tuple[int, list[str]]:
     """Secretary, delegates and a published meeting with one agenda item, straight into the server's database."""
-    from werkzeug.security import generate_password_hash
-
-    from server import create_app
-    from server.extensions import db
-    from server.models import AgendaItem, Meeting, Participant, User
-    from server.models.types import utcnow
-    from server.users.service import create_user
-
-    app = create_app({"INSTANCE_PATH": env["INSTANCE_PATH"], "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
-                      "UPLOAD_FOLDER": env["UPLOAD_FOLDER"], "SECRET_KEY": "x", "SOCKETIO_ASYNC_MODE": "threading",
-                      "REDIS_URL": None})
-    with app.app_context():
-        secretary = create_user(None, {"username": "thuky", "full_name": "Thư ký Bench", "password": PASSWORD,
-                                       "can_create_meetings": True})
-        shared = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
-        delegates = [User(username=f"daibieu{k:03d}", full_name=f"Đại biểu {k:03d}", password_hash=shared)
-                     for k in range(1, tablets + 1)]
-        db.session.add_all(delegates)
-        db.session.flush()
-        meeting = Meeting(title="Kỳ họp thứ 9 (benchmark)", organization="UBND huyện Thử Nghiệm",
-                          location="Phòng họp 1", starts_at=utcnow(), status="published")
-        meeting.items = [AgendaItem(position=0, title="Báo cáo kinh tế – xã hội năm 2026")]
-        meeting.participants = ([Participant(user_id=secretary.id, role="secretary", can_vote=False)]
-                                + [Participant(user_id=u.id, role="delegate", can_vote=True) for u in delegates])
-        db.session.add(meeting)
-        db.session.commit()
-        item_id = meeting.items[0].id
-        names = [u.username for u in delegates]
-        db.engine.dispose()
-    return item_id, names
+    app = seed_app(env)
+    people = seed_users(app, tablets, chair=False, width=3)
+    meeting = seed_meeting(app, title="Kỳ họp thứ 9 (benchmark)", status="published", people=(
+        [(people["secretary"][0], "secretary", False)] + [(u, "delegate", True) for u, _ in people["delegates"]]))
+    return meeting["item_ids"][0], [name for _, name in people["delegates"]]
 
 
 def serve_and_fetch(args, pdf: Path, tmp: Path) -> dict:
     import requests
 
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'b.sqlite3'}", "INSTANCE_PATH": str(tmp / "inst"),
-           "UPLOAD_FOLDER": str(tmp / "up"), "SECRET_KEY": "x", "PORT": str(port), "HOST": HOST,
-           "SHOW_DEMO_ACCOUNTS": "0", "RENDER_WORKERS": str(args.workers),
-           "RENDER_CHUNK_PAGES": str(args.chunk_pages), "PYTHONWARNINGS": "ignore"}
-    env.pop("REDIS_URL", None)
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi:app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = bench_env(tmp, RENDER_WORKERS=str(args.workers), RENDER_CHUNK_PAGES=str(args.chunk_pages))
+    migrate(env)
     item_id, usernames = seed(env, args.tablets)
-    log = open(tmp / "server.log", "wb")
-    server = subprocess.Popen([str(VENV_BIN / "python"), "wsgi.py"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(env, tmp / "server.log")
+    base = server.base
     out: dict = {"server_log": str(tmp / "server.log")}
     try:
-        for _ in range(300):
-            try:
-                requests.get(f"{base}/api/v1/session", timeout=1)
-                break
-            except requests.RequestException:
-                if server.poll() is not None:
-                    raise SystemExit(f"the server stopped; see {tmp / 'server.log'}")
-                time.sleep(0.1)
         secretary = requests.Session()
         r = secretary.post(f"{base}/api/v1/session", json={"username": "thuky", "password": PASSWORD}, timeout=30)
         r.raise_for_status()
@@ -509,37 +446,10 @@ def serve_and_fetch(args, pdf: Path, tmp: Path) -> dict:
         })
         return out
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server's own process group, started above
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+        server.stop()
 
 
 # ---- 5. report -------------------------------------------------------------------------------------------------------
-
-def machine() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "?"
-    try:
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-        ram = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
-    poppler = subprocess.run(["pdftoppm", "-v"], capture_output=True, text=True).stderr.splitlines()[0]
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": ram, "os": platform.platform(), "poppler": poppler,
-            "python": platform.python_version()}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -567,7 +477,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="render-bench-"))
     try:
-        info = machine()
+        info = machine(poppler=True)
         load_start = os.getloadavg()[0]
         print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM, {info['os']}, {info['poppler']}",
               flush=True)
