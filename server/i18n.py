@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -19,6 +19,9 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.args.get("lang") in languages:
         return request.args["lang"]
+    if getattr(request, "sid", None) and session.get("socket_locale") in languages:
+        # A socket event: the language was chosen at connect (loading the user on every event would cost two queries).
+        return session["socket_locale"]
     try:
         if current_user.is_authenticated and current_user.language in languages:
             return current_user.language

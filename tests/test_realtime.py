@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 
 import pytest
+import sqlalchemy as sa
 
-from server.extensions import socketio
+from server.extensions import db, socketio
+from server.models import User
 
 
 def test_anonymous_socket_is_refused(app, client):
@@ -91,3 +93,26 @@ def test_a_cross_site_origin_is_refused_on_a_real_server(tmp_path, make_user, da
             anonymous.connect(server.url, transports=["websocket"], wait_timeout=5)
     finally:
         server.stop()
+
+
+def test_socket_errors_speak_the_language_of_the_person_and_a_disabled_account_is_cut_off(app, new_client, make_user):
+    """The language is taken at connect (not by loading the user on every event); disabling closes the socket."""
+    make_user("english", language="en")
+    make_user("viet", language="vi")
+    sockets = {}
+    for name in ("english", "viet"):
+        http = new_client()
+        http.login(name)
+        sockets[name] = socketio.test_client(app, flask_test_client=http)
+    english = sockets["english"].emit("join", {"meeting_id": "x"}, callback=True)
+    viet = sockets["viet"].emit("join", {"meeting_id": "x"}, callback=True)
+    assert english["error"]["message"] == "Meeting must be a whole number."
+    assert viet["error"]["message"] == "Phiên họp phải là số nguyên."
+    admin = new_client()
+    make_user("admin", is_admin=True)
+    admin.login("admin")
+    with app.app_context():
+        viet_id = db.session.scalar(sa.select(User.id).where(User.username == "viet"))
+    assert admin.patch(f"/api/v1/users/{viet_id}", json={"disabled": True}).status_code == 200
+    assert not sockets["viet"].is_connected()
+    assert sockets["english"].is_connected()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l  # field labels: translated only when an error needs them
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
@@ -25,24 +27,23 @@ from server.votes import service as votes
 from server.votes.serializers import vote_json_for
 
 
-# Who is behind each socket of this process, taken at connect (sid -> user id, end of their login). Loading the login
-# session on every event cost two queries per page turn or ballot; it is not needed, because logging out, disabling
-# the account and revoking the login close the person's sockets at once (server/realtime/connections.py).
-_identities: dict[str, tuple[int, datetime]] = {}
+# Who is behind each socket of this process, taken at connect: sid -> (the user, detached, with its columns loaded;
+# the end of the login's lifetime). Loading the login session and the user on every event was most of the cost of a
+# ballot or a page turn; it is not needed, because logging out, disabling the account, revoking the login and removing
+# someone from a meeting close that person's sockets at once (server/realtime/connections.py).
+_identities: dict[str, tuple[User, datetime]] = {}
 
 
 def _user() -> User:
-    """The person behind this socket: enabled, and within the lifetime of the login the socket was opened with."""
+    """The person behind this socket, within the lifetime of the login the socket was opened with."""
     identity = _identities.get(request.sid)
-    if identity is not None and utcnow() < identity[1]:
-        user = db.session.get(User, identity[0])
-        if user is not None and not user.disabled:
-            return user
-    raise Unauthorized()
+    if identity is None or utcnow() >= identity[1]:
+        raise Unauthorized()
+    return db.session.merge(identity[0], load=False)  # into this event's session, without a query
 
 
 def _meeting_id(payload: dict) -> int:
-    return v.integer(payload, "meeting_id", _("Meeting"), required=True, minimum=1)
+    return v.integer(payload, "meeting_id", _l("Meeting"), required=True, minimum=1)
 
 
 def _wall() -> WallToken | None:
@@ -57,7 +58,10 @@ def register(socketio: SocketIO) -> None:
         if current_user.is_authenticated:
             login_session_id = hash_session_id(session.get("sid", ""))
             login = db.session.get(LoginSession, login_session_id)  # already loaded by flask-login's loader
-            _identities[request.sid] = (current_user.id, login.created_at + current_app.permanent_session_lifetime)
+            user = current_user._get_current_object()
+            db.session.expunge(user)  # kept detached with what was loaded, not expired by the commits below
+            _identities[request.sid] = (user, login.created_at + current_app.permanent_session_lifetime)
+            session["socket_locale"] = str(get_locale())  # the language of this socket's messages (server/i18n.py)
             connections.register(request.sid, user_id=current_user.id, login_session_id=login_session_id,
                                  wall_token_id=None)
             join_room(user_room(current_user.id))
@@ -149,13 +153,13 @@ def register(socketio: SocketIO) -> None:
         if payload.get("id") is not None:
             annotations.share_annotation(_user(), payload["id"], payload.get("shared"))
             return ok(changed=1)
-        document_id = v.integer(payload, "document_id", _("Document"), required=True)
+        document_id = v.integer(payload, "document_id", _l("Document"), required=True)
         return ok(changed=annotations.share_all(_user(), document_id, payload.get("shared")))
 
     # ---- votes (the same services as /api/v1/votes) ------------------------------------------------------------------
 
     def _vote_id(payload):
-        return v.integer(payload, "vote_id", _("Vote"), required=True, minimum=1)
+        return v.integer(payload, "vote_id", _l("Vote"), required=True, minimum=1)
 
     @guarded(socketio, "vote_create", rate=2, burst=5)
     def _vote_create(payload):
@@ -197,6 +201,6 @@ def register(socketio: SocketIO) -> None:
         if visible and not all(isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 1
                                for c in (x, y)):
             raise Invalid(_("The pointer position must be between 0 and 1."), code="bad_pointer")
-        page = v.integer(payload, "page", _("Page"), minimum=1, maximum=100000)
+        page = v.integer(payload, "page", _l("Page"), minimum=1, maximum=100000)
         emit("pointer", {"meeting_id": meeting_id, "x": x, "y": y, "page": page},
              to=meeting_room(meeting_id), include_self=False)

@@ -322,11 +322,15 @@ class Progress:
         with self.lock:
             self.pending.discard(vote_id)
         with app.app_context():
-            vote = db.session.get(Vote, vote_id)
-            if vote is not None:
-                socketio.emit("vote_progress", {"vote_id": vote.id, "voted": voted_count(vote),
-                                                "eligible": vote.eligible_count}, to=meeting_room(vote.meeting_id))
-            db.session.remove()
+            try:
+                vote = db.session.get(Vote, vote_id)
+                if vote is not None:
+                    socketio.emit("vote_progress", {"vote_id": vote.id, "voted": voted_count(vote),
+                                                    "eligible": vote.eligible_count}, to=meeting_room(vote.meeting_id))
+            except Exception:  # only pacing: the next ballot, snapshot or delta carries the count anyway
+                log.exception("vote progress for %s not sent", vote_id)
+            finally:
+                db.session.remove()
 
 
 progress = Progress()
@@ -346,10 +350,12 @@ def who_voted(user: User, vote_id: int) -> dict:
 
 # ---- closing, publishing, cancelling ------------------------------------------------------------------------------
 
-def close_vote(user: User | None, vote_id: int) -> Vote:
+def close_vote(user: User | None, vote_id: int) -> Vote | None:
     """By the chair, or by the countdown (user None)."""
     if user is None:
         vote = db.session.get(Vote, vote_id)
+        if vote is None:
+            return None  # deleted meanwhile (with its meeting)
         meeting = db.session.get(Meeting, vote.meeting_id)
     else:
         vote, meeting = _vote(user, vote_id)
