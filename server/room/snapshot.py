@@ -6,12 +6,13 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import AgendaItem, Attendance, Document, Meeting, Participant, RoomState, User, Vote
 from server.realtime import connections
+from server.room import quorum
 from server.votes.serializers import vote_json
 
 
 def attendance(meeting: Meeting) -> dict:
     """Who is checked in, counts per site, and quorum: more than quorum_percent of the voting members checked in."""
-    counted = ("present", "online") if meeting.online_counts else ("present",)
+    counted = quorum.counted(meeting)
     people, counts = [], {"present": 0, "online": 0, "absent": 0, "unknown": 0}
     sites = {s.id: {"site_id": s.id, "name": s.name, "present": 0, "online": 0, "absent": 0, "unknown": 0}
              for s in meeting.sites}
@@ -37,7 +38,7 @@ def attendance(meeting: Meeting) -> dict:
         people.append({"participant_id": p.id, "user_id": p.user_id, "full_name": p.full_name,
                        "role": p.role, "can_vote": p.can_vote, "site_id": p.site_id, "status": status,
                        "reason": p.reason or ""})
-    required = voting_total * meeting.quorum_percent // 100 + 1 if voting_total else 0
+    required = quorum.required(meeting, voting_total)
     return {"counts": counts, "by_site": list(sites.values()), "participants": people,
             "quorum": {"voting_members": voting_total, "checked_in": voting_in, "required": required,
                        "percent": meeting.quorum_percent, "online_counts": meeting.online_counts,

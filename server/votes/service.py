@@ -24,6 +24,7 @@ from server.models import (MAJORITY_RULES, VOTE_KINDS, Attendance, Meeting, User
 from server.models.types import utcnow
 from server.permissions import role_in
 from server.realtime.broadcast import meeting_room, organisers_room, user_room
+from server.room import quorum
 from server.room import service as room
 from server.votes.ballot_box import STORED, ballot_box
 from server.votes.serializers import vote_json, voted_count
@@ -167,12 +168,12 @@ def open_vote(user: User, vote_id: int) -> Vote:
         raise Conflict(_("Votes can only be opened while the meeting is in progress."), code="meeting_not_started")
     if db.session.scalar(sa.select(Vote.id).where(Vote.meeting_id == meeting.id, Vote.status == "open")):
         raise Conflict(_("Another vote is open. Close it first."), code="another_open")
-    counted = ("present", "online") if meeting.online_counts else ("present",)
+    counted = quorum.counted(meeting)
     members = [p for p in meeting.participants if p.can_vote and p.role != "secretary"]
     checked_in = set(db.session.scalars(sa.select(Attendance.participant_id).where(
         Attendance.meeting_id == meeting.id, Attendance.status.in_(counted))))
     eligible = [p for p in members if p.id in checked_in]
-    required = len(members) * meeting.quorum_percent // 100 + 1 if members else 1
+    required = quorum.required(meeting, len(members)) or 1  # a meeting without voting members cannot vote
     if len(eligible) < required:
         raise Conflict(_("Not enough voting members are checked in: %(n)d of %(total)d, at least %(required)d are "
                          "needed.", n=len(eligible), total=len(members), required=required), code="no_quorum")
