@@ -38,7 +38,6 @@ import os
 import platform
 import secrets
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -56,6 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
+
+from _common import Server, percentile  # noqa: E402  (bench/ is on sys.path)
 PASSWORD = "bench-mat-khau-123"
 TARGET_MS = 500
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -237,61 +238,6 @@ class Delegates:
 
 
 # ---- the server ---------------------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class Server:
-    """python wsgi.py in its own process group on a free port; stopped by stop()."""
-
-    def __init__(self, env: dict, log: Path):
-        import requests
-
-        self.port = free_port()
-        self.base = f"http://{HOST}:{self.port}"
-        self.log = open(log, "ab")
-        self.proc = subprocess.Popen([str(VENV_BIN / "python"), "wsgi.py"], cwd=ROOT,
-                                     env={**env, "PORT": str(self.port), "HOST": HOST}, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        for _ in range(600):
-            try:
-                requests.get(self.base + "/api/v1/session", timeout=1)
-                return
-            except requests.RequestException:
-                if self.proc.poll() is not None:
-                    raise SystemExit(f"the server stopped at start; see {log}")
-                time.sleep(0.1)
-        self.stop()
-        raise SystemExit(f"the server did not answer within 60 s; see {log}")
-
-    def cpu(self) -> float:
-        return cpu_seconds(self.proc.pid)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # its own process group, started above
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * (len(ordered) - 1)))))]
-
 
 # ---- seeding ------------------------------------------------------------------------------------------------------------
 
