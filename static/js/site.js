@@ -21,3 +21,16 @@ if (firstError) {
   (field ?? firstError).scrollIntoView({ block: "center" });
   field?.focus({ preventScroll: true });
 }
+
+// Logging out forgets the ballots this device kept (static/js/vote-screen.js): a tablet may be handed to someone else,
+// and a secret choice must not outlive its voter's session on it.
+document.getElementById("logout-form")?.addEventListener("submit", () => {
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i -= 1) {
+      const key = localStorage.key(i);
+      if (key?.startsWith("vote-ballot:")) localStorage.removeItem(key);
+    }
+  } catch {
+    // storage blocked: nothing was kept
+  }
+});

@@ -235,6 +235,11 @@ def test_a_tablet_reloaded_before_the_acknowledgement_resends_the_same_ballot_co
     assert result["ballots"] == 1
     assert {o["code"]: o["count"] for o in result["options"]} == {"yes": 1, "no": 0, "abstain": 0}
 
+    # Logging out forgets what this device kept of the secret ballot: the tablet may be handed on.
+    d1.evaluate("() => document.getElementById('logout-form').requestSubmit()")  # the panel covers the header
+    d1.wait_for_url("**/login**")
+    assert d1.evaluate(f"() => Object.keys(localStorage).filter((k) => k.startsWith('{key}')).length") == 0
+
 
 def test_electing_with_toggle_tiles_and_a_member_not_on_the_list(live_server, new_tablet):
     _, app = live_server
