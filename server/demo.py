@@ -12,6 +12,7 @@ from server.extensions import db
 from server.models import AgendaItem, Meeting, Participant, Site, User
 from server.models.types import utcnow
 from server.validation import local_zone
+from server.votes import service as votes
 
 DEMO_PASSWORD = "demo1234"
 ADMIN = ("quantri", "Quản trị hệ thống", "Quản trị viên", True, False)
@@ -49,6 +50,13 @@ DOCUMENTS = [
     (1, "to-trinh-du-toan-2027.pdf", "Tờ trình số 118/TTr-UBND dự toán ngân sách 2027", "none"),
     (3, "de-an-sap-xep-thon.pdf", "Đề án số 07/ĐA-UBND sắp xếp thôn, tổ dân phố", "mat"),
 ]
+# agenda item position, question, secret, countdown seconds: prepared by the secretary, opened by the chair in the room
+VOTES = [
+    (1, "Thông qua Tờ trình số 118/TTr-UBND về dự toán thu, chi ngân sách huyện năm 2027 để trình Hội đồng nhân dân "
+        "huyện tại kỳ họp cuối năm?", False, None),
+    (3, "Thông qua Đề án số 07/ĐA-UBND sắp xếp, sáp nhập thôn, tổ dân phố giai đoạn 2026–2027 để lấy ý kiến cử tri?",
+     True, 120),
+]
 SITES = ["Hội trường tầng 2, trụ sở UBND huyện", "Điểm cầu UBND xã An Bình", "Điểm cầu UBND thị trấn Bình Minh"]
 
 
@@ -81,6 +89,10 @@ def seed() -> bool:
         with open(DEMO_FILES / filename, "rb") as fh:
             documents.upload_document(users["thuky"], meeting.items[position].id, fh, filename,
                                       {"title": title, "confidentiality": level})
+    for position, question, secret, countdown in VOTES:
+        votes.create_vote(users["thuky"], meeting.id, {
+            "agenda_item_id": meeting.items[position].id, "question": question, "kind": "yes_no", "rule": "members",
+            "secret": secret, "countdown_seconds": countdown})
     return True
 
 

@@ -58,3 +58,10 @@ def test_seed_demo_creates_the_meeting_once(app, client):
     from tests.test_documents import wait_ready
     for document in documents:
         assert wait_ready(client, document["id"])["status"] == "ready"
+    # Two votes prepared for the chair to open: hidden from delegates until then, listed for the secretary.
+    assert client.get(f"/api/v1/meetings/{meetings[0]['id']}/votes").get_json()["votes"] == []
+    secretary = app.test_client()
+    secretary.login("thuky", "demo1234")
+    prepared = secretary.get(f"/api/v1/meetings/{meetings[0]['id']}/votes").get_json()["votes"]
+    assert [(v["status"], v["kind"], v["secret"]) for v in prepared] == [("draft", "yes_no", False),
+                                                                          ("draft", "yes_no", True)]
