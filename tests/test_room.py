@@ -161,8 +161,15 @@ def test_attendance_and_quorum(app, room):
     assert response.status_code == 200
     # Made over HTTP, seen on the tablet's socket.
     last = deltas(d1)[-1]
-    chair_now = next(p for p in last["data"]["participants"] if p["role"] == "chair")
+    assert [p["role"] for p in last["data"]["changed"]] == ["chair"] and "participants" not in last["data"]
+    chair_now = last["data"]["changed"][0]
     assert chair_now["status"] == "absent" and chair_now["reason"] == "Đi công tác"
+    assert last["data"]["counts"]["absent"] == 1
+    # The list of everyone goes to the consoles only; a tablet's snapshot has its own row.
+    assert len(snap["attendance"]["participants"]) >= 3
+    mine = join(d1, mid)["snapshot"]
+    assert [p["participant_id"] for p in mine["attendance"]["participants"]] == [mine["me"]["participant_id"]]
+    assert mine["attendance"]["quorum"] == join(secretary, mid)["snapshot"]["attendance"]["quorum"]
     assert d1_http.put(url, json={"status": "present"}).status_code == 403
     # Online members may be left out of the quorum.
     assert secretary_http.put(f"/api/v1/meetings/{mid}/quorum", json={"online_counts": False}).status_code == 200

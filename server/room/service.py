@@ -217,7 +217,7 @@ def _set_attendance(actor: User, meeting: Meeting, participant: Participant, sta
     row.updated_at = utcnow()
     state = state_of(meeting.id, lock=True)
     db.session.flush()
-    delta = commit_delta(meeting, state, "attendance", snap.attendance(meeting))
+    delta = commit_delta(meeting, state, "attendance", snap.attendance_delta(meeting, [participant.id]))
     log.info("attendance in meeting %s: %s is %s (by %s)", meeting.id, participant.user_id, status, actor.username)
     return delta
 
@@ -256,7 +256,7 @@ def set_quorum_rule(user: User, meeting_id: int, data: dict) -> dict:
     if "online_counts" in data:
         meeting.online_counts = v.boolean(data, "online_counts")
     state = state_of(meeting.id, lock=True)
-    return commit_delta(meeting, state, "attendance", snap.attendance(meeting))
+    return commit_delta(meeting, state, "attendance", snap.attendance_delta(meeting, []))
 
 
 # ---- snapshot ------------------------------------------------------------------------------------------------------

@@ -26,12 +26,26 @@ export function applyDelta(state, delta) {
     state.presentation = presentation;
     if (item !== undefined) state.item = item;
   } else if (delta.type === "attendance") {
-    state.attendance = data;
+    state.attendance = mergeAttendance(state.attendance, data, state.me);
   } else if (delta.type === "vote") {
     state.vote = mergeVote(state.vote, data);
   }
   state.seq = delta.seq;
   return state;
+}
+
+// An `attendance` delta has the counts, sites and quorum, and only the rows that changed (`changed`): replace them in
+// the list this client has (the consoles have everyone; a tablet only its own row). A row the console does not know
+// yet (someone invited during the meeting) is added.
+export function mergeAttendance(known, data, me) {
+  const { changed = [], ...totals } = data;
+  const participants = [...(known?.participants ?? [])];
+  for (const row of changed) {
+    const at = participants.findIndex((p) => p.participant_id === row.participant_id);
+    if (at >= 0) participants[at] = row;
+    else if (me?.may_run || row.participant_id === me?.participant_id) participants.push(row);
+  }
+  return { ...totals, participants };
 }
 
 // A `vote` delta is the public view of the vote (what everyone may see): it has no `my_ballot` or `may_vote`, and no

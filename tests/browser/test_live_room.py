@@ -125,3 +125,15 @@ def test_chair_presents_delegates_follow_read_ahead_and_come_back_wall_shows_it(
     wall.wait_for_selector("#wall-page[data-page='4']")
     _wait_page(d1, 4)
     screenshot(wall, "33-wall-screen")
+
+    # Someone checks in while everyone watches: the console's list and the wall's bar move with the delta, which
+    # carries only that person's row.
+    secretary.goto(f"/meetings/{mid}/console")
+    secretary.wait_for_selector("#live-status[data-state='connected']")
+    snapshot = secretary.request.get(f"/api/v1/meetings/{mid}/room").json()
+    d2_row = next(p for p in snapshot["attendance"]["participants"] if p["full_name"] == "Phạm Văn Nam")
+    secretary.wait_for_selector(f"#attendee-{d2_row['participant_id']}[data-status='unknown']")
+    assert d2.request.post(f"/api/v1/meetings/{mid}/check-in", data={"status": "online"},
+                           headers={"X-CSRFToken": _csrf(d2)}).ok
+    secretary.wait_for_selector(f"#attendee-{d2_row['participant_id']}[data-status='online']")
+    wall.wait_for_function("document.getElementById('wall-attendance').innerText.includes('2/3')")
