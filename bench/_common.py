@@ -16,6 +16,7 @@ measurements (CPU time from /proc, percentiles, the machine).
 Not a test and not part of the server: nothing here is imported by server/ or collected by pytest."""
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import platform
 import re
@@ -301,3 +302,44 @@ def sio_connect(url: str, cookie: str | None, timeout: float, on_message=None, a
     except BaseException:
         ws.close()
         raise
+
+
+class ClientProcesses:
+    """Simulated clients in other processes (spawned, so nothing of this process leaks in), the accounts dealt to them
+    round-robin by position; each process answers one command at a time over its pipe."""
+
+    def __init__(self, target, accounts: list, procs: int, name: str = "client"):
+        ctx = mp.get_context("spawn")
+        procs = max(1, min(procs, len(accounts)))
+        self.name = name
+        self.pipes, self.procs = [], []
+        for k in range(procs):
+            parent, child = ctx.Pipe()
+            p = ctx.Process(target=target, args=(accounts[k::procs], child), daemon=True)
+            p.start()
+            self.pipes.append(parent)
+            self.procs.append(p)
+
+    def ask_each(self, cmds: list[tuple], timeout: float = 600) -> list:
+        """One command per process (in the order of the processes); their answers in the same order."""
+        for pipe, cmd in zip(self.pipes, cmds):
+            pipe.send(cmd)
+        out = []
+        for pipe in self.pipes:
+            if not pipe.poll(timeout):
+                raise SystemExit(f"a {self.name} process did not answer {cmds[0][0]!r} within {timeout} s")
+            out.append(pipe.recv())
+        return out
+
+    def ask(self, *cmd, timeout: float = 600) -> list:
+        return self.ask_each([cmd] * len(self.pipes), timeout)
+
+    def close(self) -> None:
+        try:
+            self.ask("quit", timeout=30)
+        except (SystemExit, OSError, EOFError):
+            pass
+        for p in self.procs:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()

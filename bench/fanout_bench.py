@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import shutil
 import sys
@@ -43,8 +42,8 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _common import (PASSWORD, PYTHON, ROOT, Server, bench_env, login, machine, migrate, percentile, raise_open_files,
-                     seed_app, seed_meeting, seed_users, set_meeting_status, sio_connect, ws_url)
+from _common import (PASSWORD, PYTHON, ROOT, ClientProcesses, Server, bench_env, login, machine, migrate, percentile,
+                     raise_open_files, seed_app, seed_meeting, seed_users, set_meeting_status, sio_connect, ws_url)
 
 BACKLOG = 2048  # what wsgi.py uses (LISTEN_BACKLOG); passed to both servers
 MAX_CONNECTIONS = 10000  # wsgi.py's MAX_CONNECTIONS
@@ -282,29 +281,11 @@ def tablet_process(accounts: list[tuple[str, str]], conn) -> None:
             return
 
 
-class Tablets:
-    """The client processes and their pipes."""
+class Tablets(ClientProcesses):
+    """The tablet processes and their pipes."""
 
     def __init__(self, accounts: list[tuple[str, str]], procs: int):
-        ctx = mp.get_context("spawn")
-        procs = max(1, min(procs, len(accounts)))
-        self.pipes, self.procs = [], []
-        for k in range(procs):
-            parent, child = ctx.Pipe()
-            p = ctx.Process(target=tablet_process, args=(accounts[k::procs], child), daemon=True)
-            p.start()
-            self.pipes.append(parent)
-            self.procs.append(p)
-
-    def ask(self, *cmd, timeout: float = 600):
-        for pipe in self.pipes:
-            pipe.send(cmd)
-        out = []
-        for pipe in self.pipes:
-            if not pipe.poll(timeout):
-                raise SystemExit(f"a tablet process did not answer {cmd[0]!r} within {timeout} s")
-            out.append(pipe.recv())
-        return out
+        super().__init__(tablet_process, accounts, procs, name="tablet")
 
     def connect(self, base: str, meeting_id: int, *, concurrency: int, timeout: float = 60, delay: float = 1.0):
         start_at = time.time() + delay
@@ -315,16 +296,6 @@ class Tablets:
         joined = [t for p in parts for t in p["joined_at"]]
         return {"ok": sum(p["ok"] for p in parts), "errors": dict(errors), "start_at": start_at,
                 "joined_at": joined}
-
-    def close(self):
-        try:
-            self.ask("quit", timeout=30)
-        except (SystemExit, OSError, EOFError):
-            pass
-        for p in self.procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.kill()
 
 
 # ---- set-up ----------------------------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import platform
 import secrets
@@ -56,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 
-from _common import Server, percentile  # noqa: E402  (bench/ is on sys.path)
+from _common import ClientProcesses, Server, percentile  # noqa: E402  (bench/ is on sys.path)
 PASSWORD = "bench-mat-khau-123"
 TARGET_MS = 500
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -194,30 +193,11 @@ def delegate_process(accounts: list[tuple[int, str]], conn) -> None:
             return
 
 
-class Delegates:
+class Delegates(ClientProcesses):
+    """The delegate processes and their pipes."""
+
     def __init__(self, accounts: list[tuple[int, str]], procs: int):
-        ctx = mp.get_context("spawn")
-        procs = max(1, min(procs, len(accounts)))
-        self.pipes, self.procs = [], []
-        for k in range(procs):
-            parent, child = ctx.Pipe()
-            p = ctx.Process(target=delegate_process, args=(accounts[k::procs], child), daemon=True)
-            p.start()
-            self.pipes.append(parent)
-            self.procs.append(p)
-
-    def ask_each(self, cmds: list[tuple], timeout: float = 600) -> list:
-        for pipe, cmd in zip(self.pipes, cmds):
-            pipe.send(cmd)
-        out = []
-        for pipe in self.pipes:
-            if not pipe.poll(timeout):
-                raise SystemExit(f"a delegate process did not answer {cmds[0][0]!r} within {timeout} s")
-            out.append(pipe.recv())
-        return out
-
-    def ask(self, *cmd, timeout: float = 600) -> list:
-        return self.ask_each([cmd] * len(self.pipes), timeout)
+        super().__init__(delegate_process, accounts, procs, name="delegate")
 
     def send(self, start_at: float, items: list[tuple[int, float, dict]], wait: float = 60) -> list:
         """Items split by the process holding that delegate (accounts were dealt round-robin by position)."""
@@ -225,16 +205,6 @@ class Delegates:
         for item in items:
             parts[item[0] % len(self.pipes)].append(item)
         return [r for part in self.ask_each([("send", start_at, p, wait) for p in parts], wait + 120) for r in part]
-
-    def close(self) -> None:
-        try:
-            self.ask("quit", timeout=30)
-        except (SystemExit, OSError, EOFError):
-            pass
-        for p in self.procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.kill()
 
 
 # ---- the server ---------------------------------------------------------------------------------------------------------
