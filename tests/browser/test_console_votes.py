@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
-
-from server.extensions import db
-from server.models import AgendaItem, Meeting, Participant, User
 from tests.browser.conftest import screenshot
+from tests.browser.seeding import csrf, seed_meeting
 from tests.browser.test_secretary_flow import log_in
-from tests.conftest import _HASH, local_time
 
 PEOPLE = (("thuky_cv", "Nguyễn Thu Trang", "secretary"), ("chutoa_cv", "Trần Quốc Bảo", "chair"),
           ("daibieu_cv1", "Lê Thị Hoa", "delegate"), ("daibieu_cv2", "Phạm Văn Nam", "delegate"),
@@ -21,33 +17,14 @@ PEOPLE = (("thuky_cv", "Nguyễn Thu Trang", "secretary"), ("chutoa_cv", "Trần
 
 
 def _seed(app) -> int:
-    with app.app_context():
-        ids = {}
-        for username, name, _role in PEOPLE:
-            user = db.session.scalar(sa.select(User).where(User.username == username))
-            if user is None:
-                user = User(username=username, full_name=name, password_hash=_HASH,
-                            can_create_meetings=username.startswith("thuky"))
-                db.session.add(user)
-                db.session.flush()
-            ids[username] = user.id
-        meeting = Meeting(title="Kỳ họp thứ 12 HĐND xã Tân Phú", organization="HĐND xã Tân Phú",
-                          location="Hội trường UBND xã", starts_at=local_time(), status="in_progress")
-        meeting.items = [AgendaItem(position=0, title="Báo cáo tình hình kinh tế – xã hội năm 2026"),
-                         AgendaItem(position=1, title="Tờ trình dự toán ngân sách xã năm 2027")]
-        meeting.participants = [Participant(user_id=ids[u], role=role, can_vote=role != "secretary")
-                                for u, _name, role in PEOPLE]
-        db.session.add(meeting)
-        db.session.commit()
-        return meeting.id
-
-
-def _csrf(page) -> str:
-    return page.request.get("/api/v1/session").json()["csrf_token"]
+    return seed_meeting(app, [(u, name, role, role != "secretary") for u, name, role in PEOPLE],
+                        title="Kỳ họp thứ 12 HĐND xã Tân Phú", organization="HĐND xã Tân Phú",
+                        location="Hội trường UBND xã",
+                        items=["Báo cáo tình hình kinh tế – xã hội năm 2026", "Tờ trình dự toán ngân sách xã năm 2027"])
 
 
 def _post(page, url, body=None):
-    return page.request.post(url, headers={"X-CSRFToken": _csrf(page)}, data=body or {})
+    return page.request.post(url, headers={"X-CSRFToken": csrf(page)}, data=body or {})
 
 
 def test_secretary_prepares_chair_runs_cancels_and_votes_again(live_server, new_tablet):

@@ -3,43 +3,19 @@ hand (stops following, the banner shows), taps back and is on the presenter's pa
 room link, shows the presented page and the attendance bar."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from server.extensions import db
-from server.models import AgendaItem, Meeting, Participant, User
-from tests import pdfs
 from tests.browser.conftest import screenshot
+from tests.browser.seeding import csrf, seed_meeting, upload_ready_pdf
 from tests.browser.test_secretary_flow import log_in
-from tests.conftest import _HASH, local_time
 
 
 def _seed(app) -> int:
-    with app.app_context():
-        ids = {}
-        for username, name in (("thuky_lr", "Nguyễn Thu Trang"), ("chutoa_lr", "Trần Quốc Bảo"),
-                               ("daibieu_lr1", "Lê Thị Hoa"), ("daibieu_lr2", "Phạm Văn Nam")):
-            user = db.session.scalar(sa.select(User).where(User.username == username))
-            if user is None:
-                user = User(username=username, full_name=name, password_hash=_HASH,
-                            can_create_meetings=username.startswith("thuky"))
-                db.session.add(user)
-                db.session.flush()
-            ids[username] = user.id
-        meeting = Meeting(title="Phiên họp UBND huyện tháng 12", organization="UBND huyện Bình Minh",
-                          location="Phòng họp số 1", starts_at=local_time(), status="in_progress")
-        meeting.items = [AgendaItem(position=0, title="Báo cáo tình hình kinh tế – xã hội"),
-                         AgendaItem(position=1, title="Dự toán ngân sách năm 2027")]
-        meeting.participants = [Participant(user_id=ids["thuky_lr"], role="secretary", can_vote=False),
-                                Participant(user_id=ids["chutoa_lr"], role="chair", can_vote=True),
-                                Participant(user_id=ids["daibieu_lr1"], role="delegate", can_vote=True),
-                                Participant(user_id=ids["daibieu_lr2"], role="delegate", can_vote=True)]
-        db.session.add(meeting)
-        db.session.commit()
-        return meeting.id
-
-
-def _csrf(page) -> str:
-    return page.request.get("/api/v1/session").json()["csrf_token"]
+    return seed_meeting(app, [("thuky_lr", "Nguyễn Thu Trang", "secretary", False),
+                              ("chutoa_lr", "Trần Quốc Bảo", "chair", True),
+                              ("daibieu_lr1", "Lê Thị Hoa", "delegate", True),
+                              ("daibieu_lr2", "Phạm Văn Nam", "delegate", True)],
+                        title="Phiên họp UBND huyện tháng 12", organization="UBND huyện Bình Minh",
+                        location="Phòng họp số 1",
+                        items=["Báo cáo tình hình kinh tế – xã hội", "Dự toán ngân sách năm 2027"])
 
 
 def _wait_page(page, n: int):
@@ -56,14 +32,8 @@ def test_chair_presents_delegates_follow_read_ahead_and_come_back_wall_shows_it(
     secretary = new_tablet()
     log_in(secretary, "thuky_lr")
     item_id = secretary.request.get(f"/api/v1/meetings/{mid}").json()["agenda_items"][0]["id"]
-    doc = secretary.request.post(f"/api/v1/agenda-items/{item_id}/documents", headers={"X-CSRFToken": _csrf(secretary)},
-                                 multipart={"file": {"name": "Bao_cao.pdf", "mimeType": "application/pdf",
-                                                     "buffer": pdfs.agenda_pdf(6)}}).json()
-    for _ in range(300):
-        if secretary.request.get(f"/api/v1/documents/{doc['id']}").json()["status"] == "ready":
-            break
-        secretary.wait_for_timeout(100)
-    link = secretary.request.post(f"/api/v1/meetings/{mid}/wall-links", headers={"X-CSRFToken": _csrf(secretary)}).json()
+    doc = upload_ready_pdf(secretary, item_id, "Bao_cao.pdf", 6)
+    link = secretary.request.post(f"/api/v1/meetings/{mid}/wall-links", headers={"X-CSRFToken": csrf(secretary)}).json()
 
     # Two delegates open the document; one checks in from the meeting page.
     delegates = []
@@ -134,6 +104,6 @@ def test_chair_presents_delegates_follow_read_ahead_and_come_back_wall_shows_it(
     d2_row = next(p for p in snapshot["attendance"]["participants"] if p["full_name"] == "Phạm Văn Nam")
     secretary.wait_for_selector(f"#attendee-{d2_row['participant_id']}[data-status='unknown']")
     assert d2.request.post(f"/api/v1/meetings/{mid}/check-in", data={"status": "online"},
-                           headers={"X-CSRFToken": _csrf(d2)}).ok
+                           headers={"X-CSRFToken": csrf(d2)}).ok
     secretary.wait_for_selector(f"#attendee-{d2_row['participant_id']}[data-status='online']")
     wall.wait_for_function("document.getElementById('wall-attendance').innerText.includes('2/3')")

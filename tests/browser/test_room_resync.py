@@ -4,39 +4,21 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
 from server.extensions import db
-from server.models import AgendaItem, Meeting, Participant, RoomState, User
-from tests import pdfs
-from tests.browser.test_live_room import _csrf, _wait_page
+from server.models import RoomState
+from tests.browser.seeding import seed_meeting, upload_ready_pdf
+from tests.browser.test_live_room import _wait_page
 from tests.browser.test_secretary_flow import log_in
-from tests.conftest import _HASH, local_time
 
 SYNC_FRAME = re.compile(r'^42\d*\["sync"')  # a Socket.IO event `sync` (with an acknowledgement id)
 
 
 def _seed(app) -> int:
-    with app.app_context():
-        ids = {}
-        for username, name in (("thuky_rs", "Đỗ Thị Lan"), ("chutoa_rs", "Hoàng Văn Minh"),
-                               ("daibieu_rs", "Vũ Thị Mai")):
-            user = db.session.scalar(sa.select(User).where(User.username == username))
-            if user is None:
-                user = User(username=username, full_name=name, password_hash=_HASH,
-                            can_create_meetings=username.startswith("thuky"))
-                db.session.add(user)
-                db.session.flush()
-            ids[username] = user.id
-        meeting = Meeting(title="Phiên họp UBND xã tháng 12", organization="UBND xã An Bình",
-                          location="Hội trường xã", starts_at=local_time(), status="in_progress")
-        meeting.items = [AgendaItem(position=0, title="Kế hoạch phát triển kinh tế – xã hội năm 2027")]
-        meeting.participants = [Participant(user_id=ids["thuky_rs"], role="secretary", can_vote=False),
-                                Participant(user_id=ids["chutoa_rs"], role="chair", can_vote=True),
-                                Participant(user_id=ids["daibieu_rs"], role="delegate", can_vote=True)]
-        db.session.add(meeting)
-        db.session.commit()
-        return meeting.id
+    return seed_meeting(app, [("thuky_rs", "Đỗ Thị Lan", "secretary", False),
+                              ("chutoa_rs", "Hoàng Văn Minh", "chair", True),
+                              ("daibieu_rs", "Vũ Thị Mai", "delegate", True)],
+                        title="Phiên họp UBND xã tháng 12", organization="UBND xã An Bình", location="Hội trường xã",
+                        items=["Kế hoạch phát triển kinh tế – xã hội năm 2027"])
 
 
 def _lose_a_delta(app, meeting_id: int, page: int) -> int:
@@ -58,13 +40,7 @@ def test_a_tablet_that_missed_a_delta_syncs_and_shows_the_presenters_page(live_s
     secretary = new_tablet()
     log_in(secretary, "thuky_rs")
     item_id = secretary.request.get(f"/api/v1/meetings/{mid}").json()["agenda_items"][0]["id"]
-    doc = secretary.request.post(f"/api/v1/agenda-items/{item_id}/documents", headers={"X-CSRFToken": _csrf(secretary)},
-                                 multipart={"file": {"name": "Ke_hoach.pdf", "mimeType": "application/pdf",
-                                                     "buffer": pdfs.agenda_pdf(6)}}).json()
-    for _ in range(300):
-        if secretary.request.get(f"/api/v1/documents/{doc['id']}").json()["status"] == "ready":
-            break
-        secretary.wait_for_timeout(100)
+    doc = upload_ready_pdf(secretary, item_id, "Ke_hoach.pdf", 6)
 
     # The delegate's tablet, with every Socket.IO frame it sends noted.
     tablet = new_tablet()

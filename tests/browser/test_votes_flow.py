@@ -4,8 +4,6 @@ own choice recorded; the wall screen shows progress, "counting" after the close 
 THÔNG QUA. And: a tablet reloaded while its ballot was unacknowledged sends the same ballot again, counted once."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from server.extensions import db
 from server.models import AgendaItem, Meeting, Participant, User
 from tests import pdfs
