@@ -510,6 +510,7 @@ export function mountVotePanel({ config, getState }) {
           voters.voted = [...voters.voted, person].sort((a, b) => a.full_name.localeCompare(b.full_name, "vi"));
           const vote = votes.get(voteId);
           if (vote) renderVoters(vote);
+          return; // applied here; vote_progress refreshes the lists from the server anyway
         }
       }
       refreshVoters();
